@@ -1,0 +1,3 @@
+from mockfuse.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,155 @@
+"""What every route does around its own work: read the body within its limit, authenticate,
+apply fault rules, and log the request with the answer it got.
+
+Every answer goes through ``Exchange.answer`` so that no request, refused or accepted, is
+missing from the request log, and so that a request and its events are stored before the
+client sees the answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from aiohttp import web
+
+from mockfuse.auth import AuthError, Principal
+from mockfuse.config import SERVICES, Services
+from mockfuse.faults import FaultRule
+from mockfuse.projection import Event
+
+ONE_MEGABYTE = 1_048_576  # Next.js's default body limit, which Langfuse's other routes keep
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def parse_json(raw: bytes) -> Any:
+    """Parse as JavaScript's JSON.parse would: NaN and Infinity are errors."""
+    return json.loads(raw, parse_constant=_reject_constant)
+
+
+def json_dumps(payload: Any) -> str:
+    return json.dumps(payload, separators=(",", ":"))
+
+
+class Exchange:
+    """One request on its way through a route."""
+
+    def __init__(
+        self,
+        request: web.Request,
+        services: Services,
+        raw_body: bytes,
+        principal: Principal | None,
+        claimed_key: str | None,
+    ) -> None:
+        self.request = request
+        self.services = services
+        self.raw_body = raw_body
+        self.principal = principal
+        self.public_key = principal.public_key if principal else claimed_key
+        # A 207 fault rule that the route applies to its own answer.
+        self.fault: FaultRule | None = None
+
+    def answer(
+        self,
+        status: int,
+        payload: Any,
+        *,
+        body: Any = None,
+        events: Iterable[Event] = (),
+        note: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> web.Response:
+        request = self.request
+        self.services.store.capture(
+            public_key=self.public_key,
+            method=request.method,
+            path=request.path,
+            query=dict(request.query),
+            headers=dict(request.headers),
+            raw_body=self.raw_body,
+            body=body,
+            status=status,
+            response=payload,
+            events=events,
+            note=note,
+        )
+        return web.Response(
+            status=status,
+            text=json_dumps(payload),
+            content_type="application/json",
+            headers=headers,
+        )
+
+    def answer_fault(self, rule: FaultRule) -> web.Response:
+        headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else None
+        payload = {"message": "mockfuse fault rule", "error": f"InjectedFault{rule.status}"}
+        return self.answer(rule.status, payload, note=rule.describe(), headers=headers)
+
+
+async def _read_body(request: web.Request, limit: int) -> bytes | None:
+    """The body, or None when it is larger than ``limit`` (then it is not read to its end)."""
+    if request.content_length is not None:
+        if request.content_length > limit:
+            return None
+        return await request.read()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_chunked(65_536):
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _size_label(limit: int) -> str:
+    megabytes = limit / ONE_MEGABYTE
+    return f"{megabytes:g}mb" if megabytes >= 1 else f"{limit}b"
+
+
+async def open_exchange(
+    request: web.Request,
+    *,
+    methods: Iterable[str],
+    limit: int = ONE_MEGABYTE,
+    authenticate: bool = True,
+) -> Exchange | web.Response:
+    """An ``Exchange`` ready for the route's work, or the refusal already answered."""
+    services = request.app[SERVICES]
+    principal: Principal | None = None
+    claimed_key: str | None = None
+    auth_error: AuthError | None = None
+    try:
+        principal = services.keyring.authenticate(request.headers.get("Authorization"))
+    except AuthError as error:
+        auth_error, claimed_key = error, error.public_key
+
+    if request.method not in methods:
+        exchange = Exchange(request, services, b"", principal, claimed_key)
+        return exchange.answer(
+            405,
+            {"error": "MethodNotAllowedError", "message": "Method not allowed"},
+        )
+    raw_body = await _read_body(request, limit)
+    exchange = Exchange(request, services, raw_body or b"", principal, claimed_key)
+    if raw_body is None:
+        return exchange.answer(
+            413,
+            {
+                "error": "PayloadTooLargeError",
+                "message": f"Body exceeded {_size_label(limit)} limit",
+            },
+            note=f"body larger than {limit} bytes",
+        )
+    if authenticate and auth_error is not None:
+        return exchange.answer(401, {"error": "UnauthorizedError", "message": auth_error.message})
+    rule = services.faults.take(exchange.public_key, request.path)
+    if rule is not None and rule.status != 207:
+        return exchange.answer_fault(rule)
+    exchange.fault = rule
+    return exchange

@@ -1,0 +1,101 @@
+"""``POST /api/public/ingestion``: the batch endpoint of Langfuse SDK 2.x, the legacy JS SDK
+and LiteLLM's classic Langfuse logging.
+
+Langfuse answers 207 even when events fail: each event is judged on its own and listed in
+``successes`` or ``errors`` (both always present; ``sdk-log`` in neither). Only a request
+that is not ``{batch: [...]}`` as a whole gets a 400.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from mockfuse.api.exchange import open_exchange, parse_json
+from mockfuse.api.ingestion_schema import describe, envelope_issues, json_kind
+from mockfuse.config import SERVICES
+from mockfuse.faults import FaultRule
+from mockfuse.projection import Event
+
+routes = web.RouteTableDef()
+
+INVALID = "Invalid request data"
+
+
+@dataclass
+class BatchVerdict:
+    accepted: list[Event] = field(default_factory=list)
+    successes: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def reject(self, event_id: str, status: int, message: str, error: str) -> None:
+        self.errors.append({"id": event_id, "status": status, "message": message, "error": error})
+
+    def response(self) -> dict[str, Any]:
+        return {"successes": self.successes, "errors": self.errors}
+
+
+def _envelope_id(event: Any) -> str:
+    event_id = event.get("id") if isinstance(event, dict) else None
+    return event_id if isinstance(event_id, str) else "unknown"
+
+
+def judge_batch(batch: list[Any], *, scores_only: bool, fault: FaultRule | None) -> BatchVerdict:
+    """Sort a batch's events into accepted and rejected, as Langfuse's batch processor does."""
+    verdict = BatchVerdict()
+    to_fail = fault.reject if fault is not None else 0
+    for event in batch:
+        event_id = _envelope_id(event)
+        issues = envelope_issues(event)
+        if issues:
+            verdict.reject(event_id, 400, INVALID, describe(issues))
+            continue
+        event_type = event["type"]
+        if event_type == "sdk-log":
+            continue  # Langfuse logs these and reports them nowhere
+        if scores_only and event_type != "score-create":
+            verdict.reject(event_id, 401, "Authentication error", "Access Scope Denied")
+            continue
+        if to_fail > 0:
+            to_fail -= 1
+            verdict.reject(event_id, 500, "mockfuse fault rule", "Internal Server Error")
+            continue
+        verdict.accepted.append(event)
+        verdict.successes.append({"id": event_id, "status": 201})
+    return verdict
+
+
+def _shape_errors(payload: Any) -> list[str]:
+    if not isinstance(payload, dict):
+        return [f"Expected object, received {json_kind(payload)}"]
+    if "batch" not in payload:
+        return ["batch: Required"]
+    return [f"batch: Expected array, received {json_kind(payload['batch'])}"]
+
+
+@routes.route("*", "/api/public/ingestion")
+async def ingestion(request: web.Request) -> web.Response:
+    limit = request.app[SERVICES].config.max_body_size
+    exchange = await open_exchange(request, methods=("POST",), limit=limit)
+    if isinstance(exchange, web.Response):
+        return exchange
+    try:
+        payload = parse_json(exchange.raw_body)
+    except ValueError as error:
+        return exchange.answer(400, {"message": INVALID, "errors": [f"Invalid JSON: {error}"]})
+    if not isinstance(payload, dict) or not isinstance(payload.get("batch"), list):
+        return exchange.answer(
+            400, {"message": INVALID, "errors": _shape_errors(payload)}, body=payload
+        )
+    principal = exchange.principal
+    verdict = judge_batch(
+        payload["batch"],
+        scores_only=principal is not None and principal.scope == "scores",
+        fault=exchange.fault,
+    )
+    note = exchange.fault.describe() if exchange.fault else None
+    return exchange.answer(
+        207, verdict.response(), body=payload, events=verdict.accepted, note=note
+    )

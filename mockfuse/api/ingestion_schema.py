@@ -1,0 +1,440 @@
+"""Validation of one ingestion event, rule for rule as Langfuse's zod schemas apply them.
+
+Each event of a batch is judged on its own (one bad event never fails the batch), and the
+problems are reported the way zod words them: a list of issues with a path and a message.
+Unknown body keys are allowed, as zod's non-strict objects allow them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockfuse.timestamps import parse_timestamp
+
+Issue = dict[str, Any]
+# A check answers None for a good value, else the message zod would give.
+Check = Callable[[Any], "str | None"]
+
+ID_MAX_LENGTH = 800
+TRACE_NAME_MAX_LENGTH = 1000
+TEXT_SCORE_MAX_LENGTH = 500
+
+LEVELS = ("DEBUG", "DEFAULT", "WARNING", "ERROR")
+USAGE_UNITS = ("CHARACTERS", "TOKENS", "SECONDS", "MILLISECONDS", "IMAGES", "REQUESTS")
+SCORE_SOURCES = ("API", "EVAL", "ANNOTATION")
+SCORE_DATA_TYPES = ("NUMERIC", "CATEGORICAL", "BOOLEAN", "CORRECTION", "TEXT")
+LEGACY_OBSERVATION_TYPES = ("GENERATION", "SPAN", "EVENT")
+
+
+def json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
+
+
+def _expected(kind: str, value: Any) -> str:
+    return f"Expected {kind}, received {json_kind(value)}"
+
+
+def anything(value: Any) -> str | None:
+    return None
+
+
+def string(value: Any) -> str | None:
+    return None if value is None or isinstance(value, str) else _expected("string", value)
+
+
+def bounded_string(limit: int) -> Check:
+    def check(value: Any) -> str | None:
+        problem = string(value)
+        if problem is None and value is not None and len(value) > limit:
+            return f"String must contain at most {limit} character(s)"
+        return problem
+
+    return check
+
+
+def identifier(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return _expected("string", value)
+    if not value:
+        return "String must contain at least 1 character(s)"
+    if len(value) > ID_MAX_LENGTH:
+        return f"String must contain at most {ID_MAX_LENGTH} character(s)"
+    if "\r" in value:
+        return "Invalid id: must not contain carriage returns"
+    return None
+
+
+def timestamp(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        return _expected("string", value)
+    if parse_timestamp(value) is None:
+        return "Invalid datetime: ISO 8601 with a timezone offset (Z or ±hh:mm) required"
+    return None
+
+
+def boolean(value: Any) -> str | None:
+    return None if value is None or isinstance(value, bool) else _expected("boolean", value)
+
+
+def integer(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return _expected("number", value)
+    return None if float(value).is_integer() else "Expected integer, received float"
+
+
+def number(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return _expected("number", value)
+    return None
+
+
+def string_list(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        return _expected("array", value)
+    for item in value:
+        if not isinstance(item, str):
+            return _expected("string", item)
+    return None
+
+
+def one_of(options: tuple[str, ...]) -> Check:
+    def check(value: Any) -> str | None:
+        if value is None or value in options:
+            return None
+        choices = " | ".join(f"'{option}'" for option in options)
+        return f"Invalid enum value. Expected {choices}, received '{value}'"
+
+    return check
+
+
+def json_object(value: Any) -> str | None:
+    return None if value is None or isinstance(value, dict) else _expected("object", value)
+
+
+def model_parameters(value: Any) -> str | None:
+    problem = json_object(value)
+    if problem is not None or value is None:
+        return problem
+    for item in value.values():
+        if item is None or isinstance(item, (str, int, float, bool)):
+            continue
+        if isinstance(item, list) and all(isinstance(entry, str) for entry in item):
+            continue
+        if isinstance(item, dict) and all(isinstance(entry, str) for entry in item.values()):
+            continue
+        return "Invalid model parameter: expected string, number, boolean, string[] or map"
+    return None
+
+
+_USAGE_CHECKS: dict[str, Check] = {
+    "input": integer,
+    "output": integer,
+    "total": integer,
+    "unit": one_of(USAGE_UNITS),
+    "inputCost": number,
+    "outputCost": number,
+    "totalCost": number,
+    "promptTokens": integer,
+    "completionTokens": integer,
+    "totalTokens": integer,
+}
+
+
+def usage(value: Any) -> str | None:
+    problem = json_object(value)
+    if problem is not None or value is None:
+        return problem
+    for key, check in _USAGE_CHECKS.items():
+        problem = check(value.get(key))
+        if problem is not None:
+            return f"{key}: {problem}"
+    return None
+
+
+@dataclass(frozen=True)
+class BodySchema:
+    """The fields of one body type; ``required`` must be present and not null."""
+
+    fields: Mapping[str, Check]
+    required: frozenset[str] = frozenset()
+    refinements: tuple[Callable[[dict[str, Any]], Issue | None], ...] = field(default=())
+
+
+def _extend(base: BodySchema, extra: Mapping[str, Check], required: set[str]) -> BodySchema:
+    return BodySchema({**base.fields, **extra}, base.required | frozenset(required))
+
+
+TRACE = BodySchema(
+    {
+        "id": identifier,
+        "timestamp": timestamp,
+        "name": bounded_string(TRACE_NAME_MAX_LENGTH),
+        "externalId": string,
+        "input": anything,
+        "output": anything,
+        "sessionId": string,
+        "userId": string,
+        "environment": string,
+        "metadata": anything,
+        "release": string,
+        "version": string,
+        "public": boolean,
+        "tags": string_list,
+    }
+)
+
+OPTIONAL_OBSERVATION = BodySchema(
+    {
+        "traceId": identifier,
+        "environment": string,
+        "name": string,
+        "startTime": timestamp,
+        "metadata": anything,
+        "input": anything,
+        "output": anything,
+        "level": one_of(LEVELS),
+        "statusMessage": string,
+        "parentObservationId": identifier,
+        "version": string,
+    }
+)
+
+EVENT = _extend(OPTIONAL_OBSERVATION, {"id": identifier}, {"id"})
+SPAN = _extend(EVENT, {"endTime": timestamp}, set())
+
+
+def _prompt_fields_together(body: dict[str, Any]) -> Issue | None:
+    has_name = body.get("promptName") is not None
+    has_version = body.get("promptVersion") is not None
+    if has_name == has_version:
+        return None
+    return {
+        "code": "custom",
+        "path": ["body"],
+        "message": "promptName and promptVersion must be set together",
+    }
+
+
+GENERATION = BodySchema(
+    {
+        **SPAN.fields,
+        "completionStartTime": timestamp,
+        "model": string,
+        "modelParameters": model_parameters,
+        "usage": usage,
+        "usageDetails": json_object,
+        "costDetails": json_object,
+        "promptName": string,
+        "promptVersion": integer,
+    },
+    SPAN.required,
+    (_prompt_fields_together,),
+)
+
+LEGACY_OBSERVATION = BodySchema(
+    {
+        "id": identifier,
+        "traceId": identifier,
+        "type": one_of(LEGACY_OBSERVATION_TYPES),
+        "name": string,
+        "startTime": timestamp,
+        "endTime": timestamp,
+        "completionStartTime": timestamp,
+        "model": string,
+        "modelParameters": model_parameters,
+        "input": anything,
+        "output": anything,
+        "usage": usage,
+        "usageDetails": json_object,
+        "costDetails": json_object,
+        "metadata": anything,
+        "parentObservationId": identifier,
+        "level": one_of(LEVELS),
+        "statusMessage": string,
+        "version": string,
+        "environment": string,
+    },
+    frozenset({"type"}),
+)
+
+
+def _score_value_matches_type(body: dict[str, Any]) -> Issue | None:
+    value, data_type = body.get("value"), body.get("dataType")
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if data_type == "NUMERIC" and not is_number:
+        message = "Value must be a number for data type NUMERIC"
+    elif data_type in ("CATEGORICAL", "CORRECTION") and not isinstance(value, str):
+        message = f"Value must be a string for data type {data_type}"
+    elif data_type == "BOOLEAN" and not (is_number and value in (0, 1)):
+        message = "Value must be a number equal to either 0 or 1 for data type BOOLEAN"
+    elif data_type == "TEXT" and not (
+        isinstance(value, str) and 1 <= len(value) <= TEXT_SCORE_MAX_LENGTH
+    ):
+        message = f"Value must be a string of 1 to {TEXT_SCORE_MAX_LENGTH} characters for TEXT"
+    elif data_type is None and not (is_number or isinstance(value, str)):
+        message = "Value must be a number or a string"
+    else:
+        return None
+    return {"code": "custom", "path": ["body", "value"], "message": message}
+
+
+def _score_has_one_target(body: dict[str, Any]) -> Issue | None:
+    targets = [key for key in ("traceId", "sessionId", "datasetRunId") if body.get(key)]
+    if len(targets) == 1 and (not body.get("observationId") or body.get("traceId")):
+        return None
+    return {
+        "code": "custom",
+        "path": ["body"],
+        "message": "Provide exactly one of the following: traceId (with optional "
+        "observationId), sessionId or datasetRunId. ObservationId requires traceId.",
+    }
+
+
+def _score_name_not_empty(body: dict[str, Any]) -> Issue | None:
+    if body.get("name"):
+        return None
+    return {
+        "code": "too_small",
+        "path": ["body", "name"],
+        "message": "String must contain at least 1 character(s)",
+    }
+
+
+SCORE = BodySchema(
+    {
+        "id": identifier,
+        "name": string,
+        "traceId": identifier,
+        "sessionId": identifier,
+        "datasetRunId": identifier,
+        "observationId": identifier,
+        "environment": string,
+        "comment": string,
+        "metadata": anything,
+        "source": one_of(SCORE_SOURCES),
+        "executionTraceId": string,
+        "queueId": string,
+        "configId": string,
+        "value": anything,
+        "dataType": one_of(SCORE_DATA_TYPES),
+    },
+    frozenset({"name", "value"}),
+    (_score_name_not_empty, _score_value_matches_type, _score_has_one_target),
+)
+
+SDK_LOG = BodySchema({"log": anything, "id": string}, frozenset({"log"}))
+
+BODY_SCHEMAS: dict[str, BodySchema] = {
+    "trace-create": TRACE,
+    "score-create": SCORE,
+    "span-create": SPAN,
+    "span-update": SPAN,
+    "generation-create": GENERATION,
+    "generation-update": GENERATION,
+    "event-create": EVENT,
+    "observation-create": LEGACY_OBSERVATION,
+    "observation-update": LEGACY_OBSERVATION,
+    "sdk-log": SDK_LOG,
+    # The newer observation kinds have no *-update; they share the generation body.
+    **{
+        f"{kind}-create": GENERATION
+        for kind in ("agent", "tool", "chain", "retriever", "evaluator", "embedding", "guardrail")
+    },
+}
+
+INTERNAL_ONLY_TYPES = {"dataset-run-item-create"}
+EVENT_TYPES = frozenset(BODY_SCHEMAS) | INTERNAL_ONLY_TYPES
+
+
+def _issue(path: list[Any], message: str) -> Issue:
+    return {"code": "invalid_type", "path": path, "message": message}
+
+
+def envelope_issues(event: Any) -> list[Issue]:
+    """What is wrong with ``event``, as zod issues; an empty list for a valid event."""
+    if not isinstance(event, dict):
+        return [_issue([], _expected("object", event))]
+    issues: list[Issue] = []
+    if "id" not in event or event["id"] is None:
+        issues.append(_issue(["id"], "Required"))
+    else:
+        problem = identifier(event["id"])
+        if problem is not None:
+            issues.append(_issue(["id"], problem))
+    stamp = event.get("timestamp")
+    problem = "Required" if stamp is None else timestamp(stamp)
+    if problem is not None:
+        issues.append(_issue(["timestamp"], problem))
+    event_type = event.get("type")
+    if not isinstance(event_type, str) or event_type not in EVENT_TYPES:
+        issues.append(
+            {
+                "code": "invalid_union_discriminator",
+                "path": ["type"],
+                "message": f"Invalid discriminator value. Expected one of: {sorted(EVENT_TYPES)}",
+            }
+        )
+        return issues
+    if event_type in INTERNAL_ONLY_TYPES:
+        issues.append(
+            {
+                "code": "custom",
+                "path": ["body"],
+                "message": "Dataset run item creation is only allowed for internal usage",
+            }
+        )
+        return issues
+    body = event.get("body")
+    if not isinstance(body, dict):
+        issues.append(_issue(["body"], "Required" if body is None else _expected("object", body)))
+        return issues
+    issues.extend(body_issues(BODY_SCHEMAS[event_type], body))
+    return issues
+
+
+def body_issues(schema: BodySchema, body: dict[str, Any]) -> list[Issue]:
+    issues: list[Issue] = []
+    for name in schema.required:
+        if body.get(name) is None:
+            issues.append(_issue(["body", name], "Required"))
+    for name, value in body.items():
+        check = schema.fields.get(name)
+        if check is None or value is None:
+            continue
+        problem = check(value)
+        if problem is not None:
+            issues.append(_issue(["body", name], problem))
+    if not issues:
+        for refinement in schema.refinements:
+            found = refinement(body)
+            if found is not None:
+                issues.append(found)
+    return issues
+
+
+def describe(issues: list[Issue]) -> str:
+    """The issues as zod's error message text: a JSON array."""
+    return json.dumps(issues, indent=2)

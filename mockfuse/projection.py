@@ -1,0 +1,349 @@
+"""The traces, observations and scores Langfuse builds from ingestion events.
+
+Events are kept per entity (``body.id``) and merged lazily on read, so that storing an event
+costs an append and the merge never depends on arrival order: an entity's events are applied
+creates first, then updates, each by envelope timestamp (Langfuse's own batch order), ties
+broken by envelope id. Later non-null fields win; ``metadata`` merges key by key and trace
+``tags`` are a union; a trace's ``timestamp`` and an observation's ``startTime`` and
+``traceId`` keep their first value, as Langfuse keeps them immutable.
+
+An observation or score may name a trace that was never created (LiteLLM's tests rewrite
+ids that way, the legacy JS SDK sends a child before its trace): that trace still exists in
+the projection, known only through what points at it, and nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockfuse.timestamps import normalize_timestamp, parse_timestamp
+from mockfuse.usage import (
+    cost_details_from_body,
+    merged_cost_details,
+    merged_usage_details,
+    usage_details_from_body,
+    usage_from_body,
+)
+
+Event = dict[str, Any]
+Entity = dict[str, Any]
+
+TRACE_FIELDS = (
+    "name",
+    "externalId",
+    "input",
+    "output",
+    "sessionId",
+    "userId",
+    "release",
+    "version",
+    "metadata",
+    "tags",
+    "public",
+    "environment",
+)
+OBSERVATION_FIELDS = (
+    "name",
+    "endTime",
+    "completionStartTime",
+    "model",
+    "modelParameters",
+    "input",
+    "output",
+    "metadata",
+    "level",
+    "statusMessage",
+    "parentObservationId",
+    "version",
+    "promptName",
+    "promptVersion",
+    "environment",
+)
+SCORE_FIELDS = (
+    "name",
+    "value",
+    "dataType",
+    "source",
+    "comment",
+    "metadata",
+    "traceId",
+    "observationId",
+    "sessionId",
+    "datasetRunId",
+    "configId",
+    "queueId",
+    "environment",
+)
+TIMESTAMP_FIELDS = frozenset({"timestamp", "startTime", "endTime", "completionStartTime"})
+
+_OBSERVATION_TYPE_BY_EVENT = {
+    "span-create": "SPAN",
+    "span-update": "SPAN",
+    "generation-create": "GENERATION",
+    "generation-update": "GENERATION",
+    "event-create": "EVENT",
+    **{
+        f"{kind}-create": kind.upper()
+        for kind in ("agent", "tool", "chain", "retriever", "evaluator", "embedding", "guardrail")
+    },
+}
+_ENVIRONMENT = re.compile(r"^[a-z0-9_-]+$")
+_ENVIRONMENT_PREFIXES = ("langfuse-", "langfuse_", "langfuse")
+
+
+def entity_kind(event_type: str) -> str | None:
+    """Which entity an event of ``event_type`` writes: trace, observation, score or none."""
+    if event_type == "trace-create":
+        return "trace"
+    if event_type == "score-create":
+        return "score"
+    if event_type in _OBSERVATION_TYPE_BY_EVENT or event_type.startswith("observation-"):
+        return "observation"
+    return None
+
+
+def clean_environment(value: Any) -> str:
+    """Langfuse's ``PublicEnvironmentName``: lower case, no ``langfuse`` prefix, else default."""
+    if not isinstance(value, str):
+        return "default"
+    name = value.lower()
+    for prefix in _ENVIRONMENT_PREFIXES:
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+            break
+    name = name[:40]
+    return name if _ENVIRONMENT.match(name) else "default"
+
+
+@dataclass
+class _EntityEvents:
+    """One entity's events in merge order, and the merged result while it is current."""
+
+    keyed: list[tuple[tuple[int, float, str], int, Event]] = field(default_factory=list)
+    merged: Entity | None = None
+    first_seen: int = 0
+
+
+def _merge_order(event: Event) -> tuple[int, float, str]:
+    is_update = 1 if str(event.get("type", "")).endswith("-update") else 0
+    moment = parse_timestamp(event.get("timestamp"))
+    return (is_update, moment.timestamp() if moment else 0.0, str(event.get("id")))
+
+
+def _merge_field(entity: Entity, name: str, value: Any) -> None:
+    if value is None:
+        return
+    current = entity.get(name)
+    if name == "metadata" and isinstance(current, dict) and isinstance(value, dict):
+        entity[name] = {**current, **value}
+    elif name == "tags" and isinstance(current, list) and isinstance(value, list):
+        entity[name] = current + [tag for tag in value if tag not in current]
+    elif name in TIMESTAMP_FIELDS:
+        entity[name] = normalize_timestamp(value)
+    else:
+        entity[name] = value
+
+
+class Projection:
+    """Merged entities of one tenant. Not thread-safe: the store serializes access."""
+
+    def __init__(self) -> None:
+        self._entities: dict[str, dict[str, _EntityEvents]] = {
+            "trace": {},
+            "observation": {},
+            "score": {},
+        }
+        self._arrivals = 0
+        self._traces: list[Entity] | None = None
+
+    def add(self, event: Event) -> None:
+        kind = entity_kind(event["type"])
+        body = event["body"]
+        entity_id = body.get("id")
+        if kind is None or not isinstance(entity_id, str):
+            # Langfuse reports such events as successes but never queues them.
+            return
+        self._arrivals += 1
+        entities = self._entities[kind]
+        record = entities.get(entity_id)
+        if record is None:
+            record = entities[entity_id] = _EntityEvents(first_seen=self._arrivals)
+        bisect.insort(record.keyed, (_merge_order(event), self._arrivals, event))
+        record.merged = None
+        self._traces = None
+
+    def _merged(self, kind: str) -> list[Entity]:
+        builder = {
+            "trace": self._merge_trace,
+            "observation": self._merge_observation,
+            "score": self._merge_score,
+        }[kind]
+        result = []
+        for entity_id, record in self._entities[kind].items():
+            if record.merged is None:
+                record.merged = builder(entity_id, [event for _, _, event in record.keyed])
+                record.merged["_seen"] = record.first_seen
+            result.append(record.merged)
+        return result
+
+    @staticmethod
+    def _merge_trace(entity_id: str, events: list[Event]) -> Entity:
+        trace: Entity = {"id": entity_id, "timestamp": None, "tags": []}
+        for event in events:
+            body = event["body"]
+            if trace["timestamp"] is None:
+                trace["timestamp"] = normalize_timestamp(
+                    body.get("timestamp") or event["timestamp"]
+                )
+            for name in TRACE_FIELDS:
+                _merge_field(trace, name, body.get(name))
+        return _trace_defaults(trace)
+
+    @staticmethod
+    def _merge_observation(entity_id: str, events: list[Event]) -> Entity:
+        observation: Entity = {"id": entity_id, "type": None, "traceId": None, "startTime": None}
+        usage: dict[str, Any] | None = None
+        usage_details: dict[str, int] | None = None
+        cost_details: dict[str, float] | None = None
+        for event in events:
+            body = event["body"]
+            event_type = event["type"]
+            observed_type = _OBSERVATION_TYPE_BY_EVENT.get(event_type) or body.get("type")
+            if observation["type"] is None or not event_type.endswith("-update"):
+                observation["type"] = observation["type"] or observed_type
+            if observation["traceId"] is None:
+                observation["traceId"] = body.get("traceId")
+            if observation["startTime"] is None:
+                start = body.get("startTime") or event["timestamp"]
+                observation["startTime"] = normalize_timestamp(start)
+            for name in OBSERVATION_FIELDS:
+                _merge_field(observation, name, body.get(name))
+            usage = _overlay(usage, usage_from_body(body.get("usage")))
+            usage_details = _overlay(
+                usage_details, usage_details_from_body(body.get("usageDetails"))
+            )
+            cost_details = _overlay(cost_details, cost_details_from_body(body.get("costDetails")))
+        observation["usage"] = usage
+        observation["usageDetails"] = merged_usage_details(usage, usage_details)
+        observation["costDetails"] = merged_cost_details(usage, cost_details)
+        return _observation_defaults(observation)
+
+    @staticmethod
+    def _merge_score(entity_id: str, events: list[Event]) -> Entity:
+        score: Entity = {"id": entity_id, "timestamp": None}
+        for event in events:
+            body = event["body"]
+            if score["timestamp"] is None:
+                score["timestamp"] = normalize_timestamp(
+                    body.get("timestamp") or event["timestamp"]
+                )
+            for name in SCORE_FIELDS:
+                _merge_field(score, name, body.get(name))
+        return _score_defaults(score)
+
+    def observations(self) -> list[Entity]:
+        return sorted(self._merged("observation"), key=_start_order)
+
+    def scores(self) -> list[Entity]:
+        return sorted(self._merged("score"), key=lambda score: (score["timestamp"], score["_seen"]))
+
+    def traces(self) -> list[Entity]:
+        """Every trace, created or only referred to, with its observations and scores.
+
+        The result is shared until the next event arrives: callers copy before handing it out.
+        """
+        if self._traces is None:
+            self._traces = self._build_traces()
+        return self._traces
+
+    def _build_traces(self) -> list[Entity]:
+        observations = self.observations()
+        scores = self.scores()
+        traces = {trace["id"]: dict(trace) for trace in self._merged("trace")}
+        for item in observations + scores:
+            trace_id = item.get("traceId")
+            if trace_id is not None and trace_id not in traces:
+                traces[trace_id] = _implicit_trace(trace_id, item)
+        for observation in observations:
+            if observation["traceId"] is None:
+                # Langfuse gives an observation without a trace a trace of its own.
+                traces[observation["id"]] = _implicit_trace(observation["id"], observation)
+        for trace in traces.values():
+            trace["observations"] = []
+            trace["scores"] = []
+        for observation in observations:
+            traces[observation["traceId"] or observation["id"]]["observations"].append(observation)
+        for score in scores:
+            if score.get("traceId") in traces:
+                traces[score["traceId"]]["scores"].append(score)
+        for trace in traces.values():
+            if trace["timestamp"] is None:
+                trace["timestamp"] = min(
+                    (o["startTime"] for o in trace["observations"]),
+                    default=min((s["timestamp"] for s in trace["scores"]), default=None),
+                )
+        return sorted(traces.values(), key=lambda t: (t["timestamp"] or "", t["_seen"]))
+
+    def count(self, kind: str) -> int:
+        """How many entities of ``kind`` were written, without merging anything."""
+        return len(self._entities[kind])
+
+
+def _overlay(current: dict[str, Any] | None, update: dict[str, Any] | None) -> Any:
+    if update is None:
+        return current
+    return {**(current or {}), **update}
+
+
+def _start_order(observation: Entity) -> tuple[str, int]:
+    return (observation["startTime"] or "", observation["_seen"])
+
+
+def _implicit_trace(trace_id: str, referrer: Entity) -> Entity:
+    trace: Entity = {"id": trace_id, "timestamp": None, "tags": [], "_seen": referrer["_seen"]}
+    return _trace_defaults(trace)
+
+
+def _trace_defaults(trace: Entity) -> Entity:
+    for name in TRACE_FIELDS:
+        trace.setdefault(name, None)
+    trace["environment"] = clean_environment(trace["environment"])
+    trace["public"] = bool(trace["public"])
+    trace["tags"] = trace["tags"] or []
+    return trace
+
+
+def _observation_defaults(observation: Entity) -> Entity:
+    for name in OBSERVATION_FIELDS:
+        observation.setdefault(name, None)
+    observation["type"] = observation["type"] or "SPAN"
+    observation["level"] = observation["level"] or "DEFAULT"
+    observation["environment"] = clean_environment(observation["environment"])
+    return observation
+
+
+def _score_defaults(score: Entity) -> Entity:
+    for name in SCORE_FIELDS:
+        score.setdefault(name, None)
+    value = score["value"]
+    data_type = score["dataType"]
+    if data_type is None:
+        data_type = "CATEGORICAL" if isinstance(value, str) else "NUMERIC"
+    score["dataType"] = data_type
+    score["stringValue"] = None
+    if isinstance(value, str):
+        score["stringValue"], score["value"] = value, 0
+    elif data_type == "BOOLEAN":
+        score["stringValue"] = "True" if value == 1 else "False"
+    score["source"] = score["source"] or "API"
+    score["environment"] = clean_environment(score["environment"])
+    score["authorUserId"] = None
+    return score
+
+
+def public_view(entity: Entity) -> Entity:
+    """``entity`` without the projection's bookkeeping keys."""
+    return {key: value for key, value in entity.items() if not key.startswith("_")}

@@ -1,0 +1,197 @@
+"""The aiohttp application, and ``MockfuseServer``, which runs it in a background thread.
+
+``MockfuseServer`` needs no pytest: any test harness, script or notebook can start one on a
+free port, point clients at ``url`` and read what arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+from mockfuse import admin
+from mockfuse.api import health, ingestion, projects
+from mockfuse.api.exchange import ONE_MEGABYTE, open_exchange
+from mockfuse.config import SERVICES, ServerConfig, Services
+from mockfuse.store import Store
+from mockfuse.tenant import MockfuseTenant
+
+logger = logging.getLogger("mockfuse")
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@web.middleware
+async def _never_a_crash(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A bug in mockfuse answers 500 with JSON and leaves the server serving."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except (asyncio.CancelledError, ConnectionResetError):
+        raise
+    except Exception:
+        logger.exception("mockfuse failed on %s %s", request.method, request.path)
+        return web.json_response({"error": "Internal Server Error"}, status=500)
+
+
+async def _unknown_route(request: web.Request) -> web.Response:
+    # Logged like any request, so a test sees which call its client made that mockfuse
+    # does not serve.
+    exchange = await open_exchange(request, methods=(request.method,), authenticate=False)
+    if isinstance(exchange, web.Response):
+        return exchange
+    return exchange.answer(
+        404,
+        {
+            "error": "LangfuseNotFoundError",
+            "message": f"mockfuse does not serve {request.method} {request.path}",
+        },
+    )
+
+
+def make_app(
+    config: ServerConfig | None = None, *, services: Services | None = None
+) -> web.Application:
+    """The mockfuse application, for ``web.run_app`` or an ``AppRunner``."""
+    services = services or Services(config or ServerConfig())
+    app = web.Application(
+        client_max_size=max(services.config.max_body_size, ONE_MEGABYTE),
+        middlewares=[_never_a_crash],
+    )
+    app[SERVICES] = services
+    for module in (health, projects, ingestion, admin):
+        app.add_routes(module.routes)
+    app.router.add_route("*", "/{tail:.*}", _unknown_route)
+    return app
+
+
+def base_url(host: str, port: int) -> str:
+    """The URL clients use; a wildcard bind address is reached through loopback."""
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+async def start_site(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
+    """Serve ``app`` on ``host:port`` (0 picks a free port); answers the runner and the port."""
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, reuse_address=True)
+    try:
+        await site.start()
+    except BaseException:
+        await runner.cleanup()
+        raise
+    bound = runner.addresses[0][1]
+    return runner, int(bound)
+
+
+class MockfuseServer:
+    """A mockfuse server in a background thread::
+
+    with MockfuseServer() as server:
+        tenant = server.tenant()
+        ...  # point a client at tenant.env
+        tenant.wait_for(events=2)
+    """
+
+    def __init__(self, config: ServerConfig | None = None, **settings: Any) -> None:
+        if config is None:
+            config = ServerConfig(**settings)
+        elif settings:
+            raise TypeError("pass either a ServerConfig or keyword settings, not both")
+        self.services = Services(config)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._port: int | None = None
+
+    @property
+    def config(self) -> ServerConfig:
+        return self.services.config
+
+    @property
+    def store(self) -> Store:
+        return self.services.store
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("the server is not running; call start() first")
+        return self._port
+
+    @property
+    def url(self) -> str:
+        return base_url(self.config.host, self.port)
+
+    def start(self) -> MockfuseServer:
+        if self._thread is not None:
+            return self
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def serve() -> None:
+            loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+            try:
+                app = make_app(services=self.services)
+                runner, self._port = loop.run_until_complete(
+                    start_site(app, self.config.host, self.config.port)
+                )
+            except BaseException as error:
+                failure.append(error)
+                loop.close()
+                ready.set()
+                return
+            self._loop = loop
+            ready.set()
+            try:
+                loop.run_forever()
+            finally:
+                loop.run_until_complete(runner.cleanup())
+                loop.close()
+
+        self._thread = threading.Thread(target=serve, name="mockfuse-server", daemon=True)
+        self._thread.start()
+        ready.wait()
+        if failure:
+            self._thread.join()
+            self._thread = None
+            raise failure[0]
+        return self
+
+    def stop(self) -> None:
+        if self._thread is None or self._loop is None:
+            return
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._thread = None
+        self._loop = None
+        self._port = None
+
+    def __enter__(self) -> MockfuseServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def tenant(
+        self, public_key: str | None = None, secret_key: str | None = None
+    ) -> MockfuseTenant:
+        """A handle on one tenant; fresh keys unique to it unless given."""
+        return MockfuseTenant.create(self, public_key=public_key, secret_key=secret_key)

@@ -1,0 +1,262 @@
+"""Everything mockfuse received, per tenant, and the waits that tests block on.
+
+A tenant is a Langfuse public key. Each keeps the request log (every request, answered or
+refused), the accepted ingestion events (deduplicated by envelope id, because SDKs re-send a
+whole batch when one event of it failed) and the projection of those events into traces,
+observations and scores.
+
+The server thread writes and test threads read, so every access holds one lock. A request and
+the events it carried are stored under one acquisition before the client gets its answer:
+whatever a client saw acknowledged is already visible to the test. Each capture wakes the
+waiters, blocking and asyncio alike, so nothing polls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockfuse.projection import Entity, Event, Projection, public_view
+
+
+@dataclass(frozen=True)
+class CapturedRequest:
+    """One HTTP request as it arrived, with the answer mockfuse gave."""
+
+    seq: int
+    received_at: float
+    public_key: str | None
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    raw_body: bytes
+    body: Any
+    status: int
+    response: Any
+    note: str | None = None
+
+    def header(self, name: str) -> str | None:
+        """A header by name, case-insensitive, matching ``-`` and ``_`` alike (SDK 2.x
+        spells its headers ``x_langfuse_sdk_name``)."""
+        wanted = name.lower().replace("_", "-")
+        for key, value in self.headers.items():
+            if key.lower().replace("_", "-") == wanted:
+                return value
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "received_at": self.received_at,
+            "public_key": self.public_key,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": self.headers,
+            "body": self.body,
+            "raw_body_base64": base64.b64encode(self.raw_body).decode("ascii"),
+            "status": self.status,
+            "response": self.response,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Tenant:
+    public_key: str | None
+    requests: list[CapturedRequest] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    event_ids: set[str] = field(default_factory=set)
+    projection: Projection = field(default_factory=Projection)
+
+
+def _copy(data: Any) -> Any:
+    # Captures are JSON by construction; a JSON round trip is the fastest deep copy of them.
+    return json.loads(json.dumps(data))
+
+
+class Store:
+    """Captures of every tenant; safe to use from any thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._tenants: dict[str | None, Tenant] = {}
+        self._seq = 0
+        self._async_waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def capture(
+        self,
+        *,
+        public_key: str | None,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        headers: dict[str, str],
+        raw_body: bytes,
+        body: Any,
+        status: int,
+        response: Any,
+        events: Iterable[Event] = (),
+        note: str | None = None,
+    ) -> CapturedRequest:
+        """Log one request and store the events it carried, as one step."""
+        with self._lock:
+            self._seq += 1
+            request = CapturedRequest(
+                seq=self._seq,
+                received_at=time.time(),
+                public_key=public_key,
+                method=method,
+                path=path,
+                query=query,
+                headers=headers,
+                raw_body=raw_body,
+                body=body,
+                status=status,
+                response=response,
+                note=note,
+            )
+            tenant = self._tenant(public_key)
+            tenant.requests.append(request)
+            for event in events:
+                event_id = event["id"]
+                if event_id in tenant.event_ids:
+                    continue
+                tenant.event_ids.add(event_id)
+                tenant.events.append(event)
+                tenant.projection.add(event)
+            self._notify()
+        return request
+
+    def is_new_event(self, public_key: str | None, event_id: str) -> bool:
+        with self._lock:
+            tenant = self._tenants.get(public_key)
+            return tenant is None or event_id not in tenant.event_ids
+
+    def clear(self, public_key: str | None = None, *, all_tenants: bool = False) -> None:
+        """Forget one tenant's captures, or every tenant's."""
+        with self._lock:
+            if all_tenants:
+                self._tenants.clear()
+            else:
+                self._tenants.pop(public_key, None)
+            self._notify()
+
+    def _tenant(self, public_key: str | None) -> Tenant:
+        tenant = self._tenants.get(public_key)
+        if tenant is None:
+            tenant = self._tenants[public_key] = Tenant(public_key)
+        return tenant
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def public_keys(self) -> list[str | None]:
+        with self._lock:
+            return list(self._tenants)
+
+    def requests(self, public_key: str | None) -> list[CapturedRequest]:
+        with self._lock:
+            tenant = self._tenants.get(public_key)
+            return list(tenant.requests) if tenant else []
+
+    def events(self, public_key: str | None) -> list[Event]:
+        with self._lock:
+            tenant = self._tenants.get(public_key)
+            return _copy(tenant.events) if tenant else []
+
+    def traces(self, public_key: str | None) -> list[Entity]:
+        """Merged traces, each with its ``observations`` and ``scores``."""
+        with self._lock:
+            tenant = self._tenants.get(public_key)
+            if tenant is None:
+                return []
+            traces = [
+                {
+                    **public_view(trace),
+                    "observations": [public_view(o) for o in trace["observations"]],
+                    "scores": [public_view(s) for s in trace["scores"]],
+                }
+                for trace in tenant.projection.traces()
+            ]
+            return _copy(traces)  # type: ignore[no-any-return]
+
+    def observations(self, public_key: str | None) -> list[Entity]:
+        with self._lock:
+            tenant = self._tenants.get(public_key)
+            if tenant is None:
+                return []
+            return _copy([public_view(o) for o in tenant.projection.observations()])  # type: ignore[no-any-return]
+
+    def scores(self, public_key: str | None) -> list[Entity]:
+        with self._lock:
+            tenant = self._tenants.get(public_key)
+            if tenant is None:
+                return []
+            return _copy([public_view(s) for s in tenant.projection.scores()])  # type: ignore[no-any-return]
+
+    def counts(self, public_key: str | None) -> dict[str, int]:
+        """How many requests, events and traces a tenant has; cheap enough to call per wake."""
+        with self._lock:
+            tenant = self._tenants.get(public_key)
+            if tenant is None:
+                return {"requests": 0, "events": 0, "traces": 0}
+            return {
+                "requests": len(tenant.requests),
+                "events": len(tenant.events),
+                "traces": len(tenant.projection.traces()),
+            }
+
+    # -- waiting ---------------------------------------------------------------------------
+
+    def _notify(self) -> None:
+        self._changed.notify_all()
+        for loop, wake in list(self._async_waiters):
+            try:
+                loop.call_soon_threadsafe(wake.set)
+            except RuntimeError:  # that waiter's loop is closed; it will not wait again
+                self._async_waiters.discard((loop, wake))
+
+    def wait(self, condition: Callable[[], bool], timeout: float) -> bool:
+        """Block until ``condition()`` holds, re-checking after every capture."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not condition():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._changed.wait(remaining)
+        return True
+
+    async def wait_async(self, condition: Callable[[], bool], timeout: float) -> bool:
+        """``wait`` for asyncio code: the caller's event loop keeps running meanwhile."""
+        loop = asyncio.get_running_loop()
+        wake = asyncio.Event()
+        waiter = (loop, wake)
+        with self._lock:
+            self._async_waiters.add(waiter)
+        try:
+            deadline = loop.time() + timeout
+            while True:
+                wake.clear()
+                with self._lock:
+                    if condition():
+                        return True
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    return False
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(wake.wait(), remaining)
+        finally:
+            with self._lock:
+                self._async_waiters.discard(waiter)

@@ -1,0 +1,199 @@
+"""``MockfuseTenant``: one test's view of the server — its keys, its captures, its waits.
+
+The pytest fixture ``mockfuse`` is one of these; ``MockfuseServer.tenant()`` makes one
+outside pytest.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from mockfuse.faults import FaultRule
+from mockfuse.projection import Entity, Event
+from mockfuse.store import CapturedRequest
+
+if TYPE_CHECKING:
+    from mockfuse.config import Services
+    from mockfuse.server import MockfuseServer
+
+Condition = Callable[["MockfuseTenant"], bool]
+
+ENV_URL_NAMES = ("LANGFUSE_HOST", "LANGFUSE_BASE_URL", "LANGFUSE_BASEURL")
+
+
+def new_keys(label: str | None = None) -> tuple[str, str]:
+    """A public and a secret key unique to one test; ``label`` makes the tenant findable."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (label or "").lower()).strip("-")[:40]
+    token = uuid.uuid4().hex[:12]
+    stem = f"{slug}-{token}" if slug else token
+    return f"pk-lf-{stem}", f"sk-lf-{stem}"
+
+
+class MockfuseTenant:
+    def __init__(self, *, url: str, services: Services, public_key: str, secret_key: str) -> None:
+        self.url = url
+        self.public_key = public_key
+        self.secret_key = secret_key
+        self._services = services
+        self._store = services.store
+
+    @classmethod
+    def create(
+        cls,
+        server: MockfuseServer,
+        *,
+        public_key: str | None = None,
+        secret_key: str | None = None,
+        label: str | None = None,
+    ) -> MockfuseTenant:
+        generated_public, generated_secret = new_keys(label)
+        tenant = cls(
+            url=server.url,
+            services=server.services,
+            public_key=public_key or generated_public,
+            secret_key=secret_key or generated_secret,
+        )
+        server.services.keyring.register(tenant.public_key, tenant.secret_key)
+        return tenant
+
+    def close(self) -> None:
+        """Forget this tenant: its captures, its keys and its fault rules."""
+        self.reset()
+        self._services.keyring.forget(self.public_key)
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment variables that point every Langfuse client at this tenant."""
+        env = dict.fromkeys(ENV_URL_NAMES, self.url)
+        env["LANGFUSE_PUBLIC_KEY"] = self.public_key
+        env["LANGFUSE_SECRET_KEY"] = self.secret_key
+        return env
+
+    # -- captures --------------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[CapturedRequest]:
+        return self._store.requests(self.public_key)
+
+    @property
+    def events(self) -> list[Event]:
+        return self._store.events(self.public_key)
+
+    @property
+    def traces(self) -> list[Entity]:
+        return self._store.traces(self.public_key)
+
+    @property
+    def observations(self) -> list[Entity]:
+        return self._store.observations(self.public_key)
+
+    @property
+    def scores(self) -> list[Entity]:
+        return self._store.scores(self.public_key)
+
+    def reset(self) -> None:
+        """Forget this tenant's captures and fault rules; its keys stay valid."""
+        self._store.clear(self.public_key)
+        self._services.faults.clear(self.public_key)
+
+    # -- waiting ---------------------------------------------------------------------------
+
+    def _condition(
+        self,
+        requests: int | None,
+        events: int | None,
+        traces: int | None,
+        predicate: Condition | None,
+    ) -> Callable[[], bool]:
+        wanted = {"requests": requests, "events": events, "traces": traces}
+
+        def met() -> bool:
+            counts = self._store.counts(self.public_key)
+            if any(n is not None and counts[name] < n for name, n in wanted.items()):
+                return False
+            return predicate is None or predicate(self)
+
+        return met
+
+    def _timeout_error(self, timeout: float, **wanted: Any) -> TimeoutError:
+        goals = ", ".join(
+            f"{name}>={value}" if name != "predicate" else "predicate"
+            for name, value in wanted.items()
+            if value is not None
+        )
+        counts = self._store.counts(self.public_key)
+        have = ", ".join(f"{name}={count}" for name, count in counts.items())
+        lines = [f"mockfuse: waited {timeout}s for {goals or 'nothing'}; have {have}"]
+        for request in self.requests[-5:]:
+            lines.append(f"  {request.method} {request.path} -> {request.status}")
+            errors = request.response.get("errors") if isinstance(request.response, dict) else None
+            for error in (errors or [])[:3]:
+                if isinstance(error, dict):
+                    lines.append(f"    rejected {error.get('id')}: {error.get('message')}")
+        if not counts["requests"]:
+            lines.append(f"  nothing arrived for public key {self.public_key} at {self.url}")
+        return TimeoutError("\n".join(lines))
+
+    def wait_for(
+        self,
+        *,
+        requests: int | None = None,
+        events: int | None = None,
+        traces: int | None = None,
+        predicate: Condition | None = None,
+        timeout: float = 5.0,
+    ) -> MockfuseTenant:
+        """Block until at least this many requests, events and traces arrived and
+        ``predicate(tenant)`` holds; TimeoutError saying what arrived otherwise."""
+        condition = self._condition(requests, events, traces, predicate)
+        if not self._store.wait(condition, timeout):
+            raise self._timeout_error(
+                timeout, requests=requests, events=events, traces=traces, predicate=predicate
+            )
+        return self
+
+    async def wait_for_async(
+        self,
+        *,
+        requests: int | None = None,
+        events: int | None = None,
+        traces: int | None = None,
+        predicate: Condition | None = None,
+        timeout: float = 5.0,
+    ) -> MockfuseTenant:
+        """``wait_for`` for async tests: the test's event loop keeps running while it waits."""
+        condition = self._condition(requests, events, traces, predicate)
+        if not await self._store.wait_async(condition, timeout):
+            raise self._timeout_error(
+                timeout, requests=requests, events=events, traces=traces, predicate=predicate
+            )
+        return self
+
+    # -- faults ----------------------------------------------------------------------------
+
+    def fail(
+        self,
+        status: int = 503,
+        *,
+        route: str = "*",
+        times: int = 1,
+        reject: int = 1,
+        retry_after: int | None = None,
+    ) -> FaultRule:
+        """Answer this tenant's next ``times`` requests to ``route`` (a glob) with ``status``.
+
+        ``status=207`` answers an ingestion batch with its first ``reject`` events rejected
+        and the rest accepted — what makes Langfuse SDKs re-send the batch.
+        """
+        rule = FaultRule(
+            self.public_key,
+            status=status,
+            route=route,
+            times=times,
+            reject=reject,
+            retry_after=retry_after,
+        )
+        return self._services.faults.add(rule)

@@ -1,0 +1,61 @@
+"""ISO 8601 timestamps as Langfuse's ingestion schema accepts and its read API writes them.
+
+Langfuse validates with zod's ``iso.datetime({offset: true})``: the offset (``Z`` or
+``±hh:mm``) is required, so a naive timestamp is an error, not a guess. Python 3.10's
+``datetime.fromisoformat`` accepts neither ``Z`` nor seven fraction digits, so parsing is
+done here with one regular expression.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+_ISO_WITH_OFFSET = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
+    r"(Z|[+-]\d{2}(?::?\d{2})?)\Z",
+    re.IGNORECASE,
+)
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """The aware datetime ``value`` names, or None when it is not ISO 8601 with an offset."""
+    if not isinstance(value, str):
+        return None
+    match = _ISO_WITH_OFFSET.match(value)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, offset = match.groups()
+    micros = int((fraction or "0")[:6].ljust(6, "0"))
+    try:
+        tz = timezone.utc if offset in ("Z", "z") else _offset(offset)
+        return datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micros, tz
+        )
+    except ValueError:
+        return None
+
+
+def _offset(text: str) -> timezone:
+    sign = -1 if text[0] == "-" else 1
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    if hours > 23 or minutes > 59:
+        raise ValueError(text)
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def format_timestamp(moment: datetime) -> str:
+    """UTC, millisecond precision, ``Z``: the form Langfuse's read API answers with."""
+    utc = moment.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def normalize_timestamp(value: object) -> object:
+    """``value`` in read-API form when it is a valid timestamp, else unchanged."""
+    parsed = parse_timestamp(value)
+    return value if parsed is None else format_timestamp(parsed)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
