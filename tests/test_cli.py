@@ -1,0 +1,107 @@
+"""``mockfuse serve`` as a user runs it: a separate process, stopped by a signal."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mockfuse.auth import basic_authorization
+from tests.support.http import seed_batch
+
+
+@contextmanager
+def serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mockfuse", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = process.stdout.readline()
+        match = re.search(r"serving at (http://\S+)", first)
+        if match is None:
+            process.kill()
+            raise AssertionError(f"no URL in {first!r}; stderr: {process.stderr.read()}")
+        banner = [first] + [process.stdout.readline() for _ in range(8)]
+        yield process, match.group(1), banner
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+        process.stdout.close()
+        process.stderr.close()
+
+
+def post_seed(url: str, public_key: str, secret_key: str) -> httpx.Response:
+    return httpx.post(
+        url + "/api/public/ingestion",
+        json=seed_batch(),
+        headers={"Authorization": basic_authorization(public_key, secret_key)},
+    )
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_serve_prints_its_url_and_env_and_stops_cleanly_on_a_signal(stop_signal):
+    with serve() as (process, url, banner):
+        text = "".join(banner)
+        for name in ("LANGFUSE_HOST", "LANGFUSE_BASE_URL", "LANGFUSE_BASEURL"):
+            assert f"export {name}={url}" in text
+        assert "export LANGFUSE_PUBLIC_KEY=pk-lf-local" in text
+        assert f"admin API: {url}/_mockfuse/" in text
+        assert url.startswith("http://127.0.0.1:")
+
+        assert post_seed(url, "pk-lf-local", "sk-lf-local").status_code == 207
+        events = httpx.get(url + "/_mockfuse/events", params={"public_key": "pk-lf-local"}).json()
+        assert len(events["data"]) == 2
+
+        process.send_signal(stop_signal)
+        assert process.wait(timeout=10) == 0
+        assert "mockfuse stopped" in process.stdout.read()
+
+
+def test_serve_with_keys_accepts_only_those():
+    with serve("--keys", "pk-lf-a:sk-lf-a", "--keys", "pk-lf-b:sk-lf-b") as (_, url, banner):
+        assert "export LANGFUSE_PUBLIC_KEY=pk-lf-a" in "".join(banner)
+        assert post_seed(url, "pk-lf-b", "sk-lf-b").status_code == 207
+        assert post_seed(url, "pk-lf-b", "sk-lf-a").status_code == 401
+        assert post_seed(url, "pk-lf-c", "sk-lf-c").status_code == 401
+
+
+def test_serve_refuses_a_port_in_use_with_a_message():
+    with serve() as (_, url, _banner):
+        port = url.rsplit(":", 1)[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "mockfuse", "serve", "--port", port],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "argv", [["serve", "--keys", "no-colon"], ["serve", "--port", "x"], ["bogus"], []]
+)
+def test_usage_errors_exit_2(argv):
+    result = subprocess.run(
+        [sys.executable, "-m", "mockfuse", *argv], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "usage: mockfuse" in result.stderr
+
+
+def test_the_console_script_is_installed():
+    script = Path(sys.executable).parent / "mockfuse"
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stdout.startswith("mockfuse ")
