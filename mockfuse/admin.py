@@ -14,6 +14,8 @@ from aiohttp import web
 
 from mockfuse.config import SERVICES
 from mockfuse.faults import FaultRule
+from mockfuse.snapshot import VIEWS, normalized_snapshot
+from mockfuse.snapshot.compare import snapshot_text
 from mockfuse.store import Store
 
 routes = web.RouteTableDef()
@@ -70,6 +72,25 @@ async def list_tenants(request: web.Request) -> web.Response:
     store = request.app[SERVICES].store
     tenants = [{"public_key": key, **store.counts(key)} for key in store.public_keys()]
     return _json({"data": tenants})
+
+
+@routes.get(f"{PREFIX}/snapshot")
+async def snapshot(request: web.Request) -> web.Response:
+    """A tenant's normalized captures, byte for byte the snapshot file they would make."""
+    public_key = request.query.get("public_key")
+    view = request.query.get("view", "traces")
+    if public_key is None:
+        return _bad_request("public_key is required")
+    if view not in VIEWS:
+        return _bad_request(f"view must be one of {list(VIEWS)}")
+    data = normalized_snapshot(
+        request.app[SERVICES].store,
+        public_key,
+        view=view,
+        ignore=request.query.getall("ignore", []),
+        keep=request.query.getall("keep", []),
+    )
+    return web.Response(text=snapshot_text(data), content_type="application/json")
 
 
 @routes.delete(f"{PREFIX}/captures")

@@ -8,13 +8,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import ipaddress
+import json
 import signal
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from mockfuse import __version__
 from mockfuse.config import DEFAULT_MAX_BODY_SIZE, ServerConfig
 from mockfuse.server import base_url, make_app, start_site
+from mockfuse.snapshot.compare import describe_difference, find_changes, snapshot_text
+from mockfuse.snapshot.files import read_snapshot, write_snapshot
+from mockfuse.snapshot.views import VIEWS
+
+EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
 
 LOCAL_PUBLIC_KEY = "pk-lf-local"
 LOCAL_SECRET_KEY = "sk-lf-local"
@@ -115,6 +126,93 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _snapshot_source(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", required=True, help="base URL of a running mockfuse server")
+    parser.add_argument("--public-key", required=True, help="the tenant whose captures to use")
+    parser.add_argument("--view", choices=VIEWS, default="traces", help="default: traces")
+    parser.add_argument(
+        "--ignore", action="append", default=[], metavar="GLOB", help="drop these paths too"
+    )
+    parser.add_argument(
+        "--keep", action="append", default=[], metavar="GLOB", help="keep these paths verbatim"
+    )
+
+
+def _snapshot_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    snapshot = commands.add_parser(
+        "snapshot",
+        help="print (or write) a tenant's normalized snapshot",
+        description="Fetch a tenant's normalized captures from a running mockfuse server.",
+    )
+    _snapshot_source(snapshot)
+    snapshot.add_argument("-o", "--output", type=Path, help="write to this file, not stdout")
+    check = commands.add_parser(
+        "check",
+        help="compare a tenant's captures with a snapshot file",
+        description="Exit 0 when the captures match FILE, 1 with a diff when they do not, "
+        "2 on a usage error.",
+    )
+    _snapshot_source(check)
+    check.add_argument("file", type=Path, metavar="FILE", help="the snapshot file")
+    check.add_argument("--update", action="store_true", help="write FILE instead of failing")
+
+
+class UsageError(Exception):
+    pass
+
+
+def _fetch_snapshot(args: argparse.Namespace) -> Any:
+    query = urllib.parse.urlencode(
+        [("public_key", args.public_key), ("view", args.view)]
+        + [("ignore", glob) for glob in args.ignore]
+        + [("keep", glob) for glob in args.keep]
+    )
+    url = f"{args.url.rstrip('/')}/_mockfuse/snapshot?{query}"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        raise UsageError(
+            f"{url} answered {error.code}: {error.read().decode(errors='replace')}"
+        ) from None
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        raise UsageError(f"cannot read a snapshot from {url}: {error}") from None
+
+
+def run_snapshot(args: argparse.Namespace) -> int:
+    data = _fetch_snapshot(args)
+    if args.output is None:
+        sys.stdout.write(snapshot_text(data))
+    else:
+        write_snapshot(args.output, data)
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    actual = _fetch_snapshot(args)
+    if not args.file.exists():
+        if args.update:
+            write_snapshot(args.file, actual)
+            print(f"mockfuse: wrote {args.file}")
+            return EXIT_OK
+        print(f"mockfuse: {args.file} does not exist; create it with --update", file=sys.stderr)
+        return EXIT_DIFFERENT
+    try:
+        expected = read_snapshot(args.file)
+    except ValueError as error:
+        raise UsageError(f"{args.file} is not a JSON snapshot: {error}") from None
+    changes = find_changes(expected, actual)
+    if not changes:
+        print(f"mockfuse: captures match {args.file}")
+        return EXIT_OK
+    if args.update:
+        write_snapshot(args.file, actual)
+        print(f"mockfuse: updated {args.file}")
+        return EXIT_OK
+    print(describe_difference(expected, actual, changes, expected_label=str(args.file)))
+    return EXIT_DIFFERENT
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mockfuse", description="A recording mock Langfuse server for tests."
@@ -122,11 +220,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mockfuse {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     _serve_parser(commands)
+    _snapshot_parsers(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "serve":
-        return run_serve(args)
-    raise AssertionError(f"unhandled command {args.command}")
+    commands = {"serve": run_serve, "snapshot": run_snapshot, "check": run_check}
+    try:
+        return commands[args.command](args)
+    except UsageError as error:
+        print(f"mockfuse: {error}", file=sys.stderr)
+        return EXIT_USAGE

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from mockfuse.faults import FaultRule
 from mockfuse.projection import Entity, Event
+from mockfuse.snapshot import normalized_snapshot
+from mockfuse.snapshot.session import SnapshotsOfTest
 from mockfuse.store import CapturedRequest
 
 if TYPE_CHECKING:
@@ -39,6 +41,8 @@ class MockfuseTenant:
         self.secret_key = secret_key
         self._services = services
         self._store = services.store
+        # Set by the pytest plugin: where this test's snapshot files are and how they are kept.
+        self.snapshots: SnapshotsOfTest | None = None
 
     @classmethod
     def create(
@@ -173,6 +177,36 @@ class MockfuseTenant:
                 timeout, requests=requests, events=events, traces=traces, predicate=predicate
             )
         return self
+
+    # -- snapshots -------------------------------------------------------------------------
+
+    def snapshot(
+        self, view: str = "traces", *, ignore: Iterable[str] = (), keep: Iterable[str] = ()
+    ) -> list[Any]:
+        """The normalized captures of ``view`` (``traces``, ``events`` or ``requests``): ids
+        as linked placeholders, timestamps masked, SDK bookkeeping dropped — for syrupy,
+        inline-snapshot or a plain ``==``."""
+        return normalized_snapshot(
+            self._store, self.public_key, view=view, ignore=ignore, keep=keep
+        )
+
+    def assert_snapshot(
+        self,
+        name: str | None = None,
+        *,
+        view: str = "traces",
+        ignore: Iterable[str] = (),
+        keep: Iterable[str] = (),
+    ) -> None:
+        """Compare this test's captures with its snapshot file (write it with
+        ``pytest --mockfuse-update``); an AssertionError shows what changed."""
+        __tracebackhide__ = True
+        if self.snapshots is None:
+            raise RuntimeError(
+                "assert_snapshot needs the mockfuse pytest fixture; elsewhere use snapshot() "
+                "or the `mockfuse check` command"
+            )
+        self.snapshots.check(name, self.snapshot(view, ignore=ignore, keep=keep))
 
     # -- faults ----------------------------------------------------------------------------
 

@@ -17,12 +17,12 @@ INGESTION = "/api/public/ingestion"
 # What the workload in tests/clients/lf2_sdk_workload.py sends, event type by event type.
 LF2_WORKLOAD_EVENTS = Counter(
     {
-        "trace-create": 2,  # the trace, then trace.update()
+        "trace-create": 3,  # the trace, trace.update(), the feedback trace
         "span-create": 2,
         "span-update": 3,  # embedding.end(), retrieval.update(), retrieval.end()
         "generation-create": 1,
         "generation-update": 1,
-        "event-create": 1,
+        "event-create": 2,
         "score-create": 1,
     }
 )
@@ -47,7 +47,10 @@ def run_lf2_workload(tenant) -> dict[str, str]:
 
 def assert_lf2_workload_projected(tenant, ids: dict[str, str]) -> None:
     assert Counter(e["type"] for e in tenant.events) == LF2_WORKLOAD_EVENTS
-    [trace] = tenant.traces
+    traces = {trace["name"]: trace for trace in tenant.traces}
+    assert set(traces) == {"qa-pipeline", "feedback"}
+    assert [o["name"] for o in traces["feedback"]["observations"]] == ["thumbs-up"]
+    trace = traces["qa-pipeline"]
     assert trace["id"] == ids["trace_id"]
     assert trace["name"] == "qa-pipeline"
     assert (trace["userId"], trace["sessionId"]) == ("user-123", "session-abc")
@@ -97,6 +100,7 @@ def test_langfuse_sdk_2_workload_is_captured_once_and_projected(mockfuse):
     assert all(r.status == 207 and r.response["errors"] == [] for r in ingestion)
     assert all(r.header("x-langfuse-sdk-name") == "python" for r in ingestion)
     assert all(r.body["metadata"]["sdk_version"].startswith("2.") for r in ingestion)
+    mockfuse.assert_snapshot()
 
 
 def test_langfuse_sdk_2_resends_after_a_207_with_an_error_and_nothing_doubles(mockfuse):
@@ -114,6 +118,8 @@ def test_langfuse_sdk_2_resends_after_a_207_with_an_error_and_nothing_doubles(mo
     sent = sent_event_ids(mockfuse)
     assert len(sent) > len(set(sent))
     assert sorted(set(sent)) == sorted(e["id"] for e in mockfuse.events)
+    # Retries change neither the events nor the traces a snapshot sees.
+    mockfuse.assert_snapshot()
 
 
 def test_litellm_classic_langfuse_logging_is_captured_as_in_the_seed(mockfuse):
@@ -148,3 +154,4 @@ def test_litellm_classic_langfuse_logging_is_captured_as_in_the_seed(mockfuse):
     assert all(r.body["metadata"]["sdk_integration"] == "litellm" for r in ingestion)
     # LiteLLM looks up its project id when its logger starts.
     assert any(r.path == "/api/public/projects" and r.status == 200 for r in mockfuse.requests)
+    mockfuse.assert_snapshot()

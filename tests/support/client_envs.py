@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -66,24 +67,32 @@ def client_python(name: str) -> Path:
 
 
 def run_client(
-    name: str, script: str, env: dict[str, str], *args: str, timeout: float = 120
+    name: str, script: str, env: dict[str, str], *args: str, timeout: float = 90
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``tests/clients/<script>`` in client environment ``name`` with ``env`` added."""
+    """Run ``tests/clients/<script>`` in client environment ``name`` with ``env`` added.
+
+    A client still running after ``timeout`` seconds is aborted with SIGABRT, which makes
+    Python's faulthandler print every thread's stack: the failure shows where it hung.
+    """
     full_env = {**os.environ, **env, "PYTHONUNBUFFERED": "1"}
     full_env.pop("PYTHONPATH", None)
-    result = subprocess.run(
-        [str(client_python(name)), str(CLIENTS / script), *args],
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
+    command = [str(client_python(name)), "-X", "faulthandler", str(CLIENTS / script), *args]
+    with subprocess.Popen(
+        command, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGABRT)
+            stdout, stderr = process.communicate()
+            raise AssertionError(
+                f"{script} still ran after {timeout}s; its threads:\n{stderr}\nstdout:\n{stdout}"
+            ) from None
+    if process.returncode != 0:
         raise AssertionError(
-            f"{script} exited {result.returncode}\n"
-            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+            f"{script} exited {process.returncode}\nstdout:\n{stdout}\nstderr:\n{stderr}"
         )
-    return result
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 if __name__ == "__main__":

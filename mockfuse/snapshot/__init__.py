@@ -1,0 +1,26 @@
+"""Snapshots of what a tenant captured: views, normalization, comparison and files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from mockfuse.snapshot.normalize import normalize
+from mockfuse.snapshot.views import VIEWS, build_view
+from mockfuse.store import Store
+
+__all__ = ["VIEWS", "normalized_snapshot"]
+
+
+def normalized_snapshot(
+    store: Store,
+    public_key: str | None,
+    *,
+    view: str = "traces",
+    ignore: Iterable[str] = (),
+    keep: Iterable[str] = (),
+) -> list[Any]:
+    """A tenant's captures as ``view``, normalized: what a snapshot file holds."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; choose one of {list(VIEWS)}")
+    return normalize(view, build_view(store, public_key, view), ignore=ignore, keep=keep)

@@ -1,0 +1,200 @@
+"""Canonical order: sort every list of entities so that no run-to-run accident shows.
+
+Arrival order, batching, a client's concurrency and the ids themselves change from run to
+run; the order must not. Entities are sorted by name and type, then by their content with
+ids and timestamps masked. That leaves ties between entities that differ only in how they
+link: two identical spans of which only one carries a score, two identical creates of which
+only one gets an update. Those ties are broken by colour refinement, as graph
+canonicalization does: each id gets a colour from the content of the items that define it,
+then, for a few rounds, from the colours of what it links to and of what links to it.
+Entities still tied after that are interchangeable; among them, the ones that link to
+something follow the numbering of what they link to (``CanonicalOrder.sort(position)``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockfuse.snapshot.shapes import Entities, IdField, Nested, Shape, ShapeOf
+
+TIMESTAMP_KEYS = frozenset(
+    {"timestamp", "startTime", "endTime", "completionStartTime", "createdAt", "updatedAt"}
+)
+MASKED_ID = "<id>"
+MASKED_TIMESTAMP = "<timestamp>"
+REFINEMENT_ROUNDS = 3
+
+IdKey = tuple[str, str]  # (kind, raw id)
+
+
+@dataclass
+class _Item:
+    """One entity of a list, with the ids it defines and the ids it refers to."""
+
+    name: str = ""
+    kind: str = ""
+    content: str = ""
+    defines: list[IdKey] = field(default_factory=list)
+    shares: list[IdKey] = field(default_factory=list)
+    refers: list[tuple[str, IdKey]] = field(default_factory=list)
+    co_defines: list[IdKey] = field(default_factory=list)
+    signature: str = ""
+
+
+def _digest(*parts: Any) -> str:
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _masked(value: Any, shape: Shape, cache: dict[int, str]) -> dict[str, Any]:
+    """``value`` with ids and timestamps masked and its entity lists in a content order."""
+    masked: dict[str, Any] = {}
+    for key, item in value.items():
+        if item is None:
+            continue
+        spec = shape.get(key)
+        if isinstance(spec, IdField) and isinstance(item, str):
+            masked[key] = MASKED_ID
+        elif key in TIMESTAMP_KEYS and isinstance(item, str):
+            masked[key] = MASKED_TIMESTAMP
+        elif isinstance(spec, Entities) and isinstance(item, list):
+            masked[key] = sorted(
+                _content(entry, spec.shape(entry), cache)
+                for entry in item
+                if isinstance(entry, dict)
+            )
+        elif isinstance(spec, Nested) and isinstance(item, dict):
+            masked[key] = _masked(item, spec.shape(value), cache)
+        else:
+            masked[key] = item
+    return masked
+
+
+def _content(entity: dict[str, Any], shape: Shape, cache: dict[int, str]) -> str:
+    key = id(entity)
+    if key not in cache:
+        cache[key] = json.dumps(_masked(entity, shape, cache), sort_keys=True, default=str)
+    return cache[key]
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.items: dict[int, _Item] = {}
+        self.content_cache: dict[int, str] = {}
+
+    def collect(self, entities: list[Any], shape_of: ShapeOf) -> None:
+        for entity in entities:
+            if isinstance(entity, dict):
+                shape = shape_of(entity)
+                name, kind = entity.get("name"), entity.get("type")
+                item = self.items[id(entity)] = _Item(
+                    name=name if isinstance(name, str) else "",
+                    kind=kind if isinstance(kind, str) else "",
+                    content=_content(entity, shape, self.content_cache),
+                )
+                self._fields(entity, shape, item, "")
+
+    def _fields(self, value: dict[str, Any], shape: Shape, item: _Item, path: str) -> None:
+        for key, spec in shape.items():
+            found = value.get(key)
+            if isinstance(spec, IdField) and isinstance(found, str):
+                if spec.role == "refer":
+                    item.refers.append((path + key, (spec.kind, found)))
+                elif spec.role == "shared":
+                    item.shares.append((spec.kind, found))
+                else:
+                    item.defines.append((spec.kind, found))
+            elif isinstance(spec, Entities) and isinstance(found, list):
+                self.collect(found, spec.shape)
+            elif isinstance(spec, Nested) and isinstance(found, dict):
+                self._fields(found, spec.shape(value), item, f"{path}{key}.")
+
+
+def _refine(items: list[_Item]) -> None:
+    """Give every item a signature that tells apart all it can from how it links."""
+    definers: dict[IdKey, list[_Item]] = defaultdict(list)
+    referrers: dict[IdKey, list[tuple[str, _Item]]] = defaultdict(list)
+    for item in items:
+        for key in item.defines + item.shares:
+            definers[key].append(item)
+        for path, key in item.refers:
+            referrers[key].append((path, item))
+        item.signature = item.content
+    for item in items:
+        item.co_defines = [key for key in item.defines if len(definers[key]) > 1]
+    keys = set(definers) | set(referrers)
+    for _ in range(REFINEMENT_ROUNDS):
+        colour = {
+            key: _digest(
+                sorted(i.signature for i in definers.get(key, ())),
+                sorted((path, i.signature) for path, i in referrers.get(key, ())),
+            )
+            for key in keys
+        }
+        for item in items:
+            item.signature = _digest(
+                item.content,
+                sorted(colour[key] for key in item.defines + item.shares),
+                sorted((path, colour[key]) for path, key in item.refers),
+            )
+
+
+Position = Callable[[IdKey], tuple[int, int]]
+
+
+class CanonicalOrder:
+    """The canonical order of a view's entities: computed once, applied with ``sort``."""
+
+    def __init__(self, entities: list[Any], shape_of: ShapeOf) -> None:
+        collector = _Collector()
+        collector.collect(entities, shape_of)
+        _refine(list(collector.items.values()))
+        self._entities = entities
+        self._shape_of = shape_of
+        self._items = collector.items
+
+    def sort(self, position: Position | None = None) -> None:
+        """Sort every entity list in place. ``position`` places the ids an entity links to;
+        given it, entities that no content or link pattern tells apart (interchangeable
+        ones) follow the numbering of what they link to, so that links read the same way
+        however such entities arrived."""
+
+        def key(entity: Any) -> tuple[Any, ...]:
+            item = self._items.get(id(entity))
+            if item is None:
+                return ("", "", "", "", ())
+            links = (
+                tuple(position(key) for key in item.shares)
+                + tuple(position(key) for _, key in item.refers)
+                # Ids this item defines together with others (an update and its create),
+                # numbered by whichever of them came first.
+                + tuple(position(key) for key in item.co_defines)
+                if position is not None
+                else ()
+            )
+            return (item.name, item.kind, item.content, item.signature, links)
+
+        _sort(self._entities, self._shape_of, key)
+
+
+def _sort(entities: list[Any], shape_of: ShapeOf, key: Callable[[Any], tuple[Any, ...]]) -> None:
+    for entity in entities:
+        if isinstance(entity, dict):
+            _sort_within(entity, shape_of(entity), key)
+    entities.sort(key=key)
+
+
+def _sort_within(
+    value: dict[str, Any], shape: Shape, key: Callable[[Any], tuple[Any, ...]]
+) -> None:
+    for name, spec in shape.items():
+        found = value.get(name)
+        if isinstance(spec, Entities) and isinstance(found, list):
+            _sort(found, spec.shape, key)
+        elif isinstance(spec, Nested) and isinstance(found, dict):
+            _sort_within(found, spec.shape(value), key)
