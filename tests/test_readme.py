@@ -1,0 +1,130 @@
+"""Every example in README.md runs as written."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.client_envs import client_python
+from tests.test_cli import post_seed, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def example(kind: str) -> str:
+    match = re.search(rf"<!-- readme-example: {kind} -->\n```\w+\n(.*?)```", README, re.DOTALL)
+    assert match, f"README has no {kind} example"
+    return match.group(1)
+
+
+def fenced_after(heading: str) -> str:
+    match = re.search(rf"{re.escape(heading)}\n\n```\w*\n(.*?)```", README, re.DOTALL)
+    assert match, f"README has no block after {heading!r}"
+    return match.group(1)
+
+
+def test_the_python_example_runs():
+    result = subprocess.run(
+        [sys.executable, "-c", example("python")], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.clients
+def test_the_fixture_example_passes_with_the_real_sdk_and_fails_as_readme_shows(tmp_path):
+    (tmp_path / "test_app.py").write_text(example("lf2-pytest"))
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    command = [
+        str(client_python("lf2")),
+        "-m",
+        "pytest",
+        "-p",
+        "mockfuse.pytest_plugin",
+        "-p",
+        "no:cacheprovider",
+    ]
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+
+    def pytest_run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*command, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    created = pytest_run("--mockfuse-update")
+    assert created.returncode == 0, created.stdout
+    assert (tmp_path / "snapshots/test_app/test_checkout_logs_one_generation.json").exists()
+    assert pytest_run().returncode == 0
+
+    (tmp_path / "test_app.py").write_text(
+        example("lf2-pytest")
+        .replace('model="gpt-4o-mini"', 'model="gpt-4o"')
+        .replace('== "gpt-4o-mini"', '== "gpt-4o"')
+    )
+    failed = pytest_run()
+    assert failed.returncode == 1
+    shown = fenced_after("A failure reads like this:")
+    for line in shown.splitlines():
+        text = line.removeprefix("E").strip()
+        if text and not text.startswith("@@"):
+            assert text in failed.stdout, f"README shows {text!r}; pytest printed:\n{failed.stdout}"
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the admin examples use curl")
+def test_the_admin_api_examples_run_against_mockfuse_serve():
+    with serve() as (process, url, _banner):
+        assert post_seed(url, "pk-lf-local", "sk-lf-local").status_code == 207
+        script = example("bash-against-serve").replace("http://127.0.0.1:3000", url)
+        result = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=60
+        )
+        process.send_signal(signal.SIGTERM)
+    assert result.returncode == 0, result.stderr
+    assert (
+        '"name": "litellm-acompletion"' in result.stdout
+        or '"name":"litellm-acompletion"' in result.stdout
+    )
+    assert '"id": "<trace:1>"' in result.stdout
+    assert '"status": 503' in result.stdout
+    assert '"cleared"' in result.stdout
+
+
+@pytest.mark.clients
+def test_the_quickstart_serve_command_works_on_a_fresh_copy(tmp_path):
+    copy = tmp_path / "mockfuse"
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    for name in tracked:
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, copy / name)
+    command = fenced_after(
+        "On a fresh machine with Python 3.10+, from a clone of this repository:"
+    ).strip()
+    assert command.endswith("mockfuse serve")
+    process = subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=copy,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # one process group: bash, pip and the server stop together
+    )
+    try:
+        banner = ""
+        for line in process.stdout:
+            banner += line
+            if "press Ctrl-C to stop" in line:
+                break
+        assert "serving at http://127.0.0.1:3000" in banner, banner
+        assert post_seed("http://127.0.0.1:3000", "pk-lf-local", "sk-lf-local").status_code == 207
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
