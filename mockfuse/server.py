@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from mockfuse import admin
-from mockfuse.api import health, ingestion, projects
+from mockfuse.api import health, ingestion, otel, projects, scores
 from mockfuse.api.exchange import ONE_MEGABYTE, open_exchange
 from mockfuse.config import SERVICES, ServerConfig, Services
 from mockfuse.store import Store
@@ -66,7 +66,7 @@ def make_app(
         middlewares=[_never_a_crash],
     )
     app[SERVICES] = services
-    for module in (health, projects, ingestion, admin):
+    for module in (health, projects, ingestion, otel, scores, admin):
         app.add_routes(module.routes)
     app.router.add_route("*", "/{tail:.*}", _unknown_route)
     return app
@@ -85,7 +85,11 @@ def base_url(host: str, port: int) -> str:
 
 async def start_site(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
     """Serve ``app`` on ``host:port`` (0 picks a free port); answers the runner and the port."""
-    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
+    # Bodies are inflated by the routes themselves, within their size limits: aiohttp's own
+    # decompression would inflate a gzip bomb before any route could refuse it.
+    runner = web.AppRunner(
+        app, access_log=None, handle_signals=False, shutdown_timeout=2.0, auto_decompress=False
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port, reuse_address=True)
     try:

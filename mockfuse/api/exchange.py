@@ -9,6 +9,7 @@ client sees the answer.
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,6 +30,24 @@ def _reject_constant(name: str) -> Any:
 def parse_json(raw: bytes) -> Any:
     """Parse as JavaScript's JSON.parse would: NaN and Infinity are errors."""
     return json.loads(raw, parse_constant=_reject_constant)
+
+
+class TooLarge(ValueError):
+    pass
+
+
+def gunzip(body: bytes, limit: int) -> bytes:
+    """``body`` inflated, refusing to inflate past ``limit`` bytes (a gzip bomb stops there)."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        inflated = inflater.decompress(body, limit)
+    except zlib.error as error:
+        raise ValueError(str(error)) from None
+    if inflater.unconsumed_tail:
+        raise TooLarge(f"inflates beyond {limit} bytes")
+    if not inflater.eof:
+        raise ValueError("truncated gzip stream")
+    return inflated
 
 
 def json_dumps(payload: Any) -> str:
@@ -85,6 +104,30 @@ class Exchange:
             headers=headers,
         )
 
+    def body_within(self, limit: int) -> bytes:
+        """The body, inflated when it came gzipped; TooLarge when it inflates past ``limit``,
+        ValueError when it does not inflate at all."""
+        encoding = self.request.headers.get("Content-Encoding", "").lower()
+        return gunzip(self.raw_body, limit) if "gzip" in encoding else self.raw_body
+
+    def answer_too_large(self, limit: int) -> web.Response:
+        return self.answer(
+            413,
+            {
+                "error": "PayloadTooLargeError",
+                "message": f"Body exceeded {_size_label(limit)} limit",
+            },
+            note=f"body larger than {limit} bytes",
+        )
+
+    def refuse_scores_only_key(self) -> web.Response | None:
+        """A ``Bearer`` public key may send scores only: other routes refuse it."""
+        if self.principal is not None and self.principal.scope == "scores":
+            return self.answer(
+                401, {"error": "UnauthorizedError", "message": "Access Scope Denied"}
+            )
+        return None
+
     def answer_fault(self, rule: FaultRule) -> web.Response:
         headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else None
         payload = {"message": "mockfuse fault rule", "error": f"InjectedFault{rule.status}"}
@@ -138,14 +181,7 @@ async def open_exchange(
     raw_body = await _read_body(request, limit)
     exchange = Exchange(request, services, raw_body or b"", principal, claimed_key)
     if raw_body is None:
-        return exchange.answer(
-            413,
-            {
-                "error": "PayloadTooLargeError",
-                "message": f"Body exceeded {_size_label(limit)} limit",
-            },
-            note=f"body larger than {limit} bytes",
-        )
+        return exchange.answer_too_large(limit)
     if authenticate and auth_error is not None:
         return exchange.answer(401, {"error": "UnauthorizedError", "message": auth_error.message})
     rule = services.faults.take(exchange.public_key, request.path)

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import open_exchange, parse_json
+from mockfuse.api.exchange import TooLarge, open_exchange, parse_json
 from mockfuse.api.ingestion_schema import describe, envelope_issues, json_kind
 from mockfuse.config import SERVICES
 from mockfuse.faults import FaultRule
@@ -82,7 +82,9 @@ async def ingestion(request: web.Request) -> web.Response:
     if isinstance(exchange, web.Response):
         return exchange
     try:
-        payload = parse_json(exchange.raw_body)
+        payload = parse_json(exchange.body_within(limit))
+    except TooLarge:
+        return exchange.answer_too_large(limit)
     except ValueError as error:
         return exchange.answer(400, {"message": INVALID, "errors": [f"Invalid JSON: {error}"]})
     if not isinstance(payload, dict) or not isinstance(payload.get("batch"), list):

@@ -1,0 +1,82 @@
+"""``POST /api/public/otel/v1/traces``: OTLP/HTTP from Langfuse SDK 3.x-5.x, LiteLLM 1.104+,
+``@langfuse/otel`` and any OpenTelemetry exporter.
+
+Protobuf and JSON bodies, gzip or not, with the 400 answers Langfuse gives; the spans become
+ingestion events in the same store as batches. Success is 200 with a JSON body (exporters
+only read the status).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from aiohttp import web
+
+from mockfuse.api.exchange import TooLarge, open_exchange, parse_json
+from mockfuse.api.ingestion_schema import envelope_issues
+from mockfuse.otel.mapping import events_from_spans
+from mockfuse.otel.spans import InvalidExport, Span, spans_from_json, spans_from_protobuf
+from mockfuse.projection import Event
+
+routes = web.RouteTableDef()
+
+# The Python exporter's own ceiling (max_request_size, measured before compression).
+OTLP_BODY_LIMIT = 64 * 1_048_576
+MAX_INGESTION_VERSION = 4
+
+
+def _logged(spans: list[Span]) -> list[dict[str, Any]]:
+    """The spans as the request log keeps them: readable, ids in hex."""
+    return [asdict(span) for span in spans]
+
+
+@routes.route("*", "/api/public/otel/v1/traces")
+async def otel_traces(request: web.Request) -> web.Response:
+    exchange = await open_exchange(request, methods=("POST",), limit=OTLP_BODY_LIMIT)
+    if isinstance(exchange, web.Response):
+        return exchange
+    refused = exchange.refuse_scores_only_key()
+    if refused is not None:
+        return refused
+    version = request.headers.get("x-langfuse-ingestion-version")
+    if version is not None and not (version.isdigit() and int(version) <= MAX_INGESTION_VERSION):
+        message = (
+            f'Unsupported x-langfuse-ingestion-version: "{version}". '
+            f'Maximum supported: "{MAX_INGESTION_VERSION}".'
+        )
+        return exchange.answer(400, {"error": message})
+
+    try:
+        body = exchange.body_within(OTLP_BODY_LIMIT)
+    except TooLarge:
+        return exchange.answer_too_large(OTLP_BODY_LIMIT)
+    except ValueError:
+        return exchange.answer(400, {"error": "Failed to decompress request body"})
+
+    content_type = request.headers.get("Content-Type", "").lower()
+    try:
+        if "application/x-protobuf" in content_type:
+            try:
+                spans = spans_from_protobuf(body)
+            except InvalidExport:
+                raise
+            except ValueError:
+                return exchange.answer(400, {"error": "Failed to parse OTel Protobuf Trace"})
+        elif "application/json" in content_type:
+            try:
+                export = parse_json(body)
+            except ValueError:
+                return exchange.answer(400, {"error": "Failed to parse OTel JSON Trace"})
+            spans = spans_from_json(export)
+        else:
+            return exchange.answer(400, {"error": "Invalid content type"})
+    except InvalidExport as error:
+        return exchange.answer(400, {"error": f"Invalid OTLP trace export: {error}"})
+
+    accepted: list[Event] = []
+    rejected: list[Event] = []
+    for event in events_from_spans(spans):
+        (rejected if envelope_issues(event) else accepted).append(event)
+    note = f"{len(rejected)} span event(s) failed validation" if rejected else None
+    return exchange.answer(200, {}, body=_logged(spans), events=accepted, note=note)

@@ -1,0 +1,70 @@
+"""``POST /api/public/scores``: one score (answers ``{"id"}``) or, as SDK 5.x sends them, an
+array (answers 202, or 207 naming the rejected ones). Scores become ``score-create`` events,
+validated as the ingestion endpoint validates them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from aiohttp import web
+
+from mockfuse.api.exchange import open_exchange, parse_json
+from mockfuse.api.ingestion_schema import SCORE, body_issues, describe
+from mockfuse.projection import Event
+from mockfuse.timestamps import format_timestamp, utc_now
+
+routes = web.RouteTableDef()
+
+INVALID = "Invalid request data"
+
+
+def _score_event(score: dict[str, Any]) -> Event:
+    body = {**score, "id": score.get("id") or str(uuid.uuid4())}
+    # The same score sent again (a client's retry) is the same event.
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:24]
+    return {
+        "id": f"scores-api:{digest}",
+        "type": "score-create",
+        "timestamp": body.get("timestamp") or format_timestamp(utc_now()),
+        "body": body,
+    }
+
+
+def _issues(score: Any) -> str | None:
+    if not isinstance(score, dict):
+        return "Expected object"
+    issues = body_issues(SCORE, score)
+    return describe(issues) if issues else None
+
+
+@routes.route("*", "/api/public/scores")
+async def create_scores(request: web.Request) -> web.Response:
+    exchange = await open_exchange(request, methods=("POST",))
+    if isinstance(exchange, web.Response):
+        return exchange
+    try:
+        payload = parse_json(exchange.raw_body)
+    except ValueError as error:
+        return exchange.answer(400, {"message": INVALID, "errors": [f"Invalid JSON: {error}"]})
+    if isinstance(payload, dict):
+        problem = _issues(payload)
+        if problem is not None:
+            return exchange.answer(400, {"message": INVALID, "errors": [problem]}, body=payload)
+        event = _score_event(payload)
+        return exchange.answer(200, {"id": event["body"]["id"]}, body=payload, events=[event])
+    if not isinstance(payload, list):
+        return exchange.answer(400, {"message": INVALID, "errors": ["Expected object or array"]})
+    events, errors = [], []
+    for index, score in enumerate(payload):
+        problem = _issues(score)
+        if problem is None:
+            events.append(_score_event(score))
+        else:
+            errors.append({"index": index, "message": problem})
+    if not errors:
+        return exchange.answer(202, {"message": "Accepted"}, body=payload, events=events)
+    answer = {"accepted": len(events), "rejected": len(errors), "errors": errors}
+    return exchange.answer(207, answer, body=payload, events=events)

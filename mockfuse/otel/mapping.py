@@ -1,0 +1,306 @@
+"""OTLP spans mapped to Langfuse ingestion events, as Langfuse's OtelIngestionProcessor maps
+them, so that one store, one projection and one snapshot serve every client generation.
+
+Each span becomes a ``<type>-create`` event for its observation; a trace root, or a span
+that carries trace attributes (SDK 5.x stamps them on every span), also becomes a
+``trace-create``. Envelope ids derive from the span, so an exporter's retry of the same
+spans is stored once.
+
+Where Langfuse would also copy every raw span attribute and the resource attributes into an
+observation's metadata, mockfuse keeps only the metadata the client set: the raw spans stay
+in the request log, and a snapshot stays free of per-process values such as
+``service.instance.id``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+
+from mockfuse.otel.spans import STATUS_ERROR, Span
+from mockfuse.projection import Event
+from mockfuse.timestamps import format_timestamp, parse_timestamp
+
+OBSERVATION_TYPES = frozenset(
+    {
+        "SPAN",
+        "GENERATION",
+        "EVENT",
+        "AGENT",
+        "TOOL",
+        "CHAIN",
+        "RETRIEVER",
+        "EVALUATOR",
+        "EMBEDDING",
+        "GUARDRAIL",
+    }
+)
+_OPENINFERENCE_KINDS = {
+    "LLM": "GENERATION",
+    "CHAIN": "CHAIN",
+    "TOOL": "TOOL",
+    "AGENT": "AGENT",
+    "RETRIEVER": "RETRIEVER",
+    "EMBEDDING": "EMBEDDING",
+    "GUARDRAIL": "GUARDRAIL",
+    "EVALUATOR": "EVALUATOR",
+}
+_GEN_AI_OPERATIONS = {
+    "chat": "GENERATION",
+    "completion": "GENERATION",
+    "text_completion": "GENERATION",
+    "generate_content": "GENERATION",
+    "generate": "GENERATION",
+    "embeddings": "EMBEDDING",
+    "invoke_agent": "AGENT",
+    "create_agent": "AGENT",
+    "execute_tool": "TOOL",
+}
+_MODEL_KEYS = (
+    "langfuse.observation.model.name",
+    "gen_ai.response.model",
+    "ai.model.id",
+    "gen_ai.request.model",
+    "llm.response.model",
+    "llm.model_name",
+    "model",
+)
+_INPUT_KEYS = (
+    "langfuse.observation.input",
+    "gen_ai.input.messages",
+    "gen_ai.prompt",
+    "input.value",
+    "traceloop.entity.input",
+)
+_OUTPUT_KEYS = (
+    "langfuse.observation.output",
+    "gen_ai.output.messages",
+    "gen_ai.completion",
+    "output.value",
+    "traceloop.entity.output",
+)
+_USAGE_KEYS = {
+    "gen_ai.usage.input_tokens": "input",
+    "gen_ai.usage.prompt_tokens": "input",
+    "llm.token_count.prompt": "input",
+    "gen_ai.usage.output_tokens": "output",
+    "gen_ai.usage.completion_tokens": "output",
+    "llm.token_count.completion": "output",
+    "llm.token_count.total": "total",
+}
+_REQUEST_PARAMETER_PREFIX = "gen_ai.request."
+_TRACE_ATTRIBUTE_PREFIXES = (
+    "langfuse.trace.",
+    "langfuse.user.id",
+    "langfuse.session.id",
+    "user.id",
+    "session.id",
+)
+
+
+def _first(attributes: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        value = attributes.get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _decoded(value: Any) -> Any:
+    """An attribute value as the client meant it: SDKs send JSON-encoded strings."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _object(value: Any) -> dict[str, Any] | None:
+    decoded = _decoded(value)
+    return decoded if isinstance(decoded, dict) else None
+
+
+def _prefixed(attributes: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    """``prefix`` as a JSON object, merged with its flattened ``prefix.<key>`` attributes."""
+    merged = _object(attributes.get(prefix)) or {}
+    dotted = prefix + "."
+    for key, value in attributes.items():
+        if key.startswith(dotted):
+            merged[key[len(dotted) :]] = _decoded(value)
+    return merged or None
+
+
+def _iso(unix_nano: int) -> str:
+    seconds, nanos = divmod(unix_nano, 1_000_000_000)
+    moment = datetime.fromtimestamp(seconds, timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{nanos // 1000:06d}Z"
+
+
+def observation_type(attributes: dict[str, Any]) -> str:
+    """Langfuse's ObservationTypeMapper: its own attribute, then OpenInference, then GenAI."""
+    explicit = attributes.get("langfuse.observation.type")
+    if isinstance(explicit, str) and explicit.upper() in OBSERVATION_TYPES:
+        return explicit.upper()
+    kind = attributes.get("openinference.span.kind")
+    if isinstance(kind, str) and kind.upper() in _OPENINFERENCE_KINDS:
+        return _OPENINFERENCE_KINDS[kind.upper()]
+    operation = attributes.get("gen_ai.operation.name")
+    if isinstance(operation, str) and operation in _GEN_AI_OPERATIONS:
+        return _GEN_AI_OPERATIONS[operation]
+    if _first(attributes, "gen_ai.tool.name", "gen_ai.tool.call.id") is not None:
+        return "TOOL"
+    if _first(attributes, "gen_ai.request.model", "gen_ai.response.model") is not None:
+        return "GENERATION"
+    return "SPAN"
+
+
+def _usage(attributes: dict[str, Any]) -> dict[str, Any] | None:
+    explicit = _object(attributes.get("langfuse.observation.usage_details"))
+    if explicit is not None:
+        return explicit
+    usage: dict[str, Any] = {}
+    for key, name in _USAGE_KEYS.items():
+        if key in attributes and name not in usage:
+            usage[name] = attributes[key]
+    return usage or None
+
+
+def _costs(attributes: dict[str, Any]) -> dict[str, Any] | None:
+    explicit = _object(attributes.get("langfuse.observation.cost_details"))
+    if explicit is not None:
+        return explicit
+    cost = attributes.get("gen_ai.usage.cost")
+    return {"total": cost} if isinstance(cost, (int, float)) else None
+
+
+def _model_parameters(attributes: dict[str, Any]) -> dict[str, Any] | None:
+    explicit = _object(attributes.get("langfuse.observation.model.parameters"))
+    if explicit is not None:
+        return explicit
+    parameters = {
+        key[len(_REQUEST_PARAMETER_PREFIX) :]: value
+        for key, value in attributes.items()
+        if key.startswith(_REQUEST_PARAMETER_PREFIX) and key != "gen_ai.request.model"
+    }
+    return parameters or None
+
+
+def _completion_start(attributes: dict[str, Any]) -> str | None:
+    moment = parse_timestamp(_decoded(attributes.get("langfuse.observation.completion_start_time")))
+    return format_timestamp(moment) if moment else None
+
+
+def _tags(value: Any) -> list[str] | None:
+    decoded = _decoded(value)
+    if isinstance(decoded, list):
+        return [str(tag) for tag in decoded]
+    if isinstance(decoded, str):
+        return [tag.strip() for tag in decoded.split(",") if tag.strip()]
+    return None
+
+
+def _setting(span: Span, key: str) -> Any:
+    return _first(span.attributes, key) or span.resource_attributes.get(key)
+
+
+def _is_root(span: Span) -> bool:
+    return span.parent_span_id is None or span.attributes.get("langfuse.internal.as_root") in (
+        True,
+        "true",
+    )
+
+
+def _observation_body(span: Span, kind: str, root: bool) -> dict[str, Any]:
+    attributes = span.attributes
+    level = attributes.get("langfuse.observation.level")
+    if level is None:
+        level = "ERROR" if span.status_code == STATUS_ERROR else "DEFAULT"
+    prompt_version = attributes.get("langfuse.observation.prompt.version")
+    body = {
+        "id": span.span_id,
+        "traceId": span.trace_id,
+        "parentObservationId": None if root else span.parent_span_id,
+        "name": span.name,
+        "startTime": _iso(span.start_unix_nano),
+        "endTime": _iso(span.end_unix_nano) if span.end_unix_nano else None,
+        "input": _decoded(_first(attributes, *_INPUT_KEYS)),
+        "output": _decoded(_first(attributes, *_OUTPUT_KEYS)),
+        "metadata": _prefixed(attributes, "langfuse.observation.metadata"),
+        "level": level,
+        "statusMessage": attributes.get("langfuse.observation.status_message")
+        or span.status_message
+        or None,
+        "version": _setting(span, "langfuse.version"),
+        "environment": _setting(span, "langfuse.environment"),
+    }
+    if kind not in ("SPAN", "EVENT"):
+        body.update(
+            {
+                "model": _first(attributes, *_MODEL_KEYS),
+                "modelParameters": _model_parameters(attributes),
+                "usageDetails": _usage(attributes),
+                "costDetails": _costs(attributes),
+                "completionStartTime": _completion_start(attributes),
+                "promptName": attributes.get("langfuse.observation.prompt.name"),
+                "promptVersion": int(prompt_version) if prompt_version is not None else None,
+            }
+        )
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def _trace_body(span: Span, observation: dict[str, Any], root: bool) -> dict[str, Any] | None:
+    attributes = span.attributes
+    if not root and not any(key.startswith(_TRACE_ATTRIBUTE_PREFIXES) for key in attributes):
+        return None
+    public = attributes.get("langfuse.trace.public")
+    body = {
+        "id": span.trace_id,
+        "timestamp": observation["startTime"] if root else None,
+        "name": attributes.get("langfuse.trace.name") or (span.name if root else None),
+        "userId": _first(attributes, "langfuse.user.id", "user.id"),
+        "sessionId": _first(
+            attributes, "langfuse.session.id", "session.id", "gen_ai.conversation.id"
+        ),
+        "tags": _tags(_first(attributes, "langfuse.trace.tags", "langfuse.tags")),
+        "public": public in (True, "true") if public is not None else None,
+        "metadata": _prefixed(attributes, "langfuse.trace.metadata"),
+        "release": _setting(span, "langfuse.release"),
+        "version": _setting(span, "langfuse.version"),
+        "environment": _setting(span, "langfuse.environment"),
+        "input": _decoded(attributes.get("langfuse.trace.input"))
+        or (observation.get("input") if root else None),
+        "output": _decoded(attributes.get("langfuse.trace.output"))
+        or (observation.get("output") if root else None),
+    }
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def events_from_spans(spans: list[Span]) -> list[Event]:
+    events: list[Event] = []
+    for span in spans:
+        kind = observation_type(span.attributes)
+        root = _is_root(span)
+        observation = _observation_body(span, kind, root)
+        timestamp = observation["startTime"]
+        trace = _trace_body(span, observation, root)
+        if trace is not None:
+            events.append(
+                {
+                    "id": f"otel:{span.trace_id}:{span.span_id}:trace",
+                    "type": "trace-create",
+                    "timestamp": timestamp,
+                    "body": trace,
+                }
+            )
+        event_type = f"{kind.lower()}-create"
+        events.append(
+            {
+                "id": f"otel:{span.trace_id}:{span.span_id}:{event_type}",
+                "type": event_type,
+                "timestamp": timestamp,
+                "body": observation,
+            }
+        )
+    return events

@@ -1,0 +1,114 @@
+"""Real clients of the OpenTelemetry generation, unchanged, pointed at the fixture: Langfuse
+Python SDK 5.x, LiteLLM's current Langfuse logging, and a plain OpenTelemetry SDK exporter."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.trace import Status, StatusCode
+
+from mockfuse.auth import basic_authorization
+from tests.support.client_envs import run_client
+
+OTLP = "/api/public/otel/v1/traces"
+
+
+@pytest.mark.clients
+def test_sdk_2_and_the_current_sdk_give_the_same_traces_snapshot(mockfuse, mockfuse_server):
+    """One workload, written for each SDK generation: batches against OpenTelemetry spans."""
+    current = mockfuse_server.tenant()
+    try:
+        run_client("lf2", "lf2_common_workload.py", mockfuse.env)
+        run_client("lf5", "lf5_common_workload.py", current.env)
+
+        assert {r.path for r in mockfuse.requests} == {"/api/public/ingestion"}
+        assert {r.path for r in current.requests} == {OTLP, "/api/public/scores"}
+        otlp = next(r for r in current.requests if r.path == OTLP)
+        assert otlp.headers.get("Content-Encoding") == "gzip"
+        assert otlp.header("x-langfuse-ingestion-version") == "4"
+        assert current.snapshot() == mockfuse.snapshot()
+        mockfuse.assert_snapshot()
+    finally:
+        current.close()
+
+
+@pytest.mark.clients
+def test_litellm_current_langfuse_logging_is_captured(mockfuse):
+    env = {**mockfuse.env, "LITELLM_LOCAL_MODEL_COST_MAP": "True"}
+    run_client("litellm_current", "litellm_current_workload.py", env, f"litellm-{uuid.uuid4()}")
+    mockfuse.wait_for(traces=1)
+
+    assert any(r.path == OTLP and r.status == 200 for r in mockfuse.requests)
+    [trace] = mockfuse.traces
+    assert (trace["name"], trace["userId"], trace["tags"]) == (
+        "litellm-completion",
+        "user-123",
+        ["litellm"],
+    )
+    [generation] = trace["observations"]
+    assert (generation["type"], generation["name"], generation["model"]) == (
+        "GENERATION",
+        "greet",
+        "gpt-3.5-turbo",
+    )
+    assert generation["usageDetails"]["total"] == 30
+    assert generation["costDetails"] == {"total": 3.5e-05}
+    assert generation["output"]["content"] == "Hello! How can I assist you today?"
+    # LiteLLM puts its call and response ids into metadata: ids a snapshot must not pin.
+    mockfuse.assert_snapshot(ignore=["*metadata.litellm_call_id", "*metadata.response_id"])
+
+
+def test_a_plain_opentelemetry_exporter_with_genai_attributes_maps_to_observation_types(mockfuse):
+    exporter = OTLPSpanExporter(
+        endpoint=mockfuse.url + OTLP,
+        headers={"Authorization": basic_authorization(mockfuse.public_key, mockfuse.secret_key)},
+    )
+    provider = TracerProvider(resource=Resource.create({"service.name": "agent-app"}))
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracer = provider.get_tracer("my-agent")
+    with tracer.start_as_current_span("run-agent") as root:
+        root.set_attribute("gen_ai.operation.name", "invoke_agent")
+        root.set_attribute("session.id", "s-1")
+        with tracer.start_as_current_span("chat gpt-4o") as chat:
+            chat.set_attribute("gen_ai.operation.name", "chat")
+            chat.set_attribute("gen_ai.request.model", "gpt-4o")
+            chat.set_attribute("gen_ai.request.temperature", 0.2)
+            chat.set_attribute("gen_ai.usage.input_tokens", 11)
+            chat.set_attribute("gen_ai.usage.output_tokens", 7)
+        with tracer.start_as_current_span("lookup") as tool:
+            tool.set_attribute("gen_ai.tool.name", "weather")
+            tool.set_status(Status(StatusCode.ERROR, "weather service down"))
+        with tracer.start_as_current_span("embed") as embed:
+            embed.set_attribute("gen_ai.operation.name", "embeddings")
+        with tracer.start_as_current_span("plain-step"):
+            pass
+    provider.shutdown()
+
+    [trace] = mockfuse.traces
+    assert (trace["name"], trace["sessionId"]) == ("run-agent", "s-1")
+    observations = {o["name"]: o for o in trace["observations"]}
+    types = {name: o["type"] for name, o in observations.items()}
+    assert types == {
+        "run-agent": "AGENT",
+        "chat gpt-4o": "GENERATION",
+        "lookup": "TOOL",
+        "embed": "EMBEDDING",
+        "plain-step": "SPAN",
+    }
+    chat = observations["chat gpt-4o"]
+    assert chat["model"] == "gpt-4o"
+    assert chat["modelParameters"] == {"temperature": 0.2}
+    assert chat["usageDetails"] == {"input": 11, "output": 7, "total": 18}
+    assert chat["parentObservationId"] == observations["run-agent"]["id"]
+    assert (observations["lookup"]["level"], observations["lookup"]["statusMessage"]) == (
+        "ERROR",
+        "weather service down",
+    )
+    # The raw spans stay in the request log.
+    assert all(r.path == OTLP and r.status == 200 for r in mockfuse.requests)
+    assert {span["name"] for r in mockfuse.requests for span in r.body} == set(types)

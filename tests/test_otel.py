@@ -1,0 +1,297 @@
+"""POST /api/public/otel/v1/traces and POST /api/public/scores over HTTP, as Langfuse answers."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+
+import httpx
+import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+from tests.support.http import DATA, auth_headers, post_json
+
+OTLP = "/api/public/otel/v1/traces"
+TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
+ROOT_ID = "b7ad6b7169203331"
+CHILD_ID = "00f067aa0ba902b7"
+LLM_START = 1_795_791_338_002_000_000
+
+
+def attr(key, value):
+    if isinstance(value, bool):
+        return {"key": key, "value": {"boolValue": value}}
+    if isinstance(value, int):
+        return {"key": key, "value": {"intValue": str(value)}}
+    if isinstance(value, list):
+        return {
+            "key": key,
+            "value": {"arrayValue": {"values": [{"stringValue": v} for v in value]}},
+        }
+    return {"key": key, "value": {"stringValue": value}}
+
+
+def langfuse_js_export():
+    """An OTLP/JSON export shaped like @langfuse/otel's: hex ids, JSON-string attributes."""
+    common = [
+        attr("langfuse.trace.name", "support-chat"),
+        attr("user.id", "user-7"),
+        attr("session.id", "sess-9"),
+        attr("langfuse.trace.tags", ["js", "otel"]),
+        attr("langfuse.trace.public", True),
+        attr("langfuse.trace.metadata.plan", '"pro"'),
+    ]
+    root = {
+        "traceId": TRACE_ID,
+        "spanId": ROOT_ID,
+        "name": "handle-message",
+        "kind": 1,
+        "startTimeUnixNano": "1795791338000000000",
+        "endTimeUnixNano": "1795791339000000000",
+        "attributes": [
+            *common,
+            attr("langfuse.observation.type", "agent"),
+            attr("langfuse.observation.input", json.dumps({"text": "hi"})),
+            attr("langfuse.observation.output", json.dumps({"text": "hello"})),
+            attr("langfuse.environment", "staging"),
+        ],
+        "status": {"code": 0},
+    }
+    child = {
+        "traceId": TRACE_ID,
+        "spanId": CHILD_ID,
+        "parentSpanId": ROOT_ID,
+        "name": "llm",
+        # int64 as {high, low}, as some JavaScript exporters send it
+        "startTimeUnixNano": {"high": LLM_START >> 32, "low": LLM_START & 0xFFFFFFFF},
+        "endTimeUnixNano": "1795791338900000000",
+        "attributes": [
+            *common,
+            attr("langfuse.observation.type", "generation"),
+            attr("langfuse.observation.model.name", "gpt-4o-mini"),
+            attr("langfuse.observation.usage_details", json.dumps({"input": 3, "output": 5})),
+            attr("langfuse.observation.cost_details", json.dumps({"total": 0.002})),
+            attr(
+                "langfuse.observation.completion_start_time", json.dumps("2026-11-27T10:00:00.500Z")
+            ),
+            attr("langfuse.observation.metadata", json.dumps({"attempt": 1})),
+            attr("langfuse.observation.prompt.name", "greeting"),
+            attr("langfuse.observation.prompt.version", 3),
+        ],
+        "status": {"code": 2, "message": "slow"},
+    }
+    scope = {"name": "langfuse-sdk", "version": "5.10.1"}
+    return {
+        "resourceSpans": [
+            {
+                "resource": {"attributes": []},
+                "scopeSpans": [{"scope": scope, "spans": [root, child]}],
+            }
+        ]
+    }
+
+
+def post_otlp(tenant, body: bytes, content_type="application/json", **headers):
+    merged = {**auth_headers(tenant), "Content-Type": content_type, **headers}
+    return httpx.post(tenant.url + OTLP, content=body, headers=merged)
+
+
+def test_an_otlp_json_export_like_langfuse_otel_is_mapped_as_langfuse_maps_it(mockfuse):
+    response = post_otlp(mockfuse, json.dumps(langfuse_js_export()).encode())
+    assert response.status_code == 200
+    assert response.json() == {}
+
+    [trace] = mockfuse.traces
+    assert trace["id"] == TRACE_ID
+    assert (trace["name"], trace["userId"], trace["sessionId"]) == (
+        "support-chat",
+        "user-7",
+        "sess-9",
+    )
+    assert (trace["tags"], trace["public"], trace["metadata"]) == (
+        ["js", "otel"],
+        True,
+        {"plan": "pro"},
+    )
+    assert (trace["input"], trace["output"]) == ({"text": "hi"}, {"text": "hello"})
+    assert trace["environment"] == "staging"
+    assert trace["timestamp"] == "2026-11-27T14:55:38.000Z"
+    observations = {o["id"]: o for o in trace["observations"]}
+    root, llm = observations[ROOT_ID], observations[CHILD_ID]
+    assert (root["type"], root["parentObservationId"]) == ("AGENT", None)
+    assert (llm["type"], llm["parentObservationId"], llm["model"]) == (
+        "GENERATION",
+        ROOT_ID,
+        "gpt-4o-mini",
+    )
+    assert llm["startTime"] == "2026-11-27T14:55:38.002Z"  # {high, low} int64
+    assert llm["usageDetails"] == {"input": 3, "output": 5, "total": 8}
+    assert llm["costDetails"] == {"total": 0.002}
+    assert llm["completionStartTime"] == "2026-11-27T10:00:00.500Z"
+    assert llm["metadata"] == {"attempt": 1}
+    assert (llm["promptName"], llm["promptVersion"]) == ("greeting", 3)
+    assert (llm["level"], llm["statusMessage"]) == ("ERROR", "slow")
+
+
+def test_a_gzipped_protobuf_export_recorded_from_sdk_5_is_captured(mockfuse):
+    [record] = [
+        json.loads(line)
+        for line in (DATA / "captures" / "lf5.jsonl").read_text().splitlines()
+        if json.loads(line)["path"] == OTLP
+    ]
+    headers = {
+        k: v
+        for k, v in record["headers"]
+        if k.lower() in ("content-encoding", "x-langfuse-ingestion-version")
+    }
+    response = post_otlp(
+        mockfuse, base64.b64decode(record["body_b64"]), "application/x-protobuf", **headers
+    )
+    assert response.status_code == 200
+    recorded = record["decoded_protobuf"]["resourceSpans"][0]["scopeSpans"][0]["spans"]
+    assert {o["id"] for o in mockfuse.observations} == {span["spanId"] for span in recorded}
+    [request] = mockfuse.requests
+    assert [span["span_id"] for span in request.body] == [span["spanId"] for span in recorded]
+
+
+def test_a_resent_export_is_stored_once(mockfuse):
+    body = json.dumps(langfuse_js_export()).encode()
+    post_otlp(mockfuse, body)
+    post_otlp(mockfuse, body)
+    assert len(mockfuse.requests) == 2
+    assert len(mockfuse.observations) == 2
+    assert len({e["id"] for e in mockfuse.events}) == len(mockfuse.events)
+
+
+def _protobuf_with_short_trace_id() -> bytes:
+    request = ExportTraceServiceRequest()
+    span = request.resource_spans.add().scope_spans.add().spans.add()
+    span.trace_id = b"\x01\x02"
+    span.span_id = b"\x01" * 8
+    return request.SerializeToString()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "headers", "error"),
+    [
+        (b"{}", "text/plain", {}, "Invalid content type"),
+        (
+            b"not gzip",
+            "application/json",
+            {"Content-Encoding": "gzip"},
+            "Failed to decompress request body",
+        ),
+        (b"\xff\xff\xff", "application/x-protobuf", {}, "Failed to parse OTel Protobuf Trace"),
+        (b"{not json", "application/json", {}, "Failed to parse OTel JSON Trace"),
+        (
+            _protobuf_with_short_trace_id(),
+            "application/x-protobuf",
+            {},
+            "Invalid OTLP trace export: traceId",
+        ),
+        (
+            json.dumps(
+                {"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "xyz"}]}]}]}
+            ).encode(),
+            "application/json",
+            {},
+            "Invalid OTLP trace export: traceId",
+        ),
+        (
+            b'{"resourceSpans": [{"scopeSpans": {"spans": []}}]}',
+            "application/json",
+            {},
+            "Invalid OTLP trace export: scopeSpans must be an array",
+        ),
+        (
+            b"{}",
+            "application/json",
+            {"x-langfuse-ingestion-version": "5"},
+            'Unsupported x-langfuse-ingestion-version: "5". Maximum supported: "4".',
+        ),
+    ],
+    ids=[
+        "content type",
+        "gzip",
+        "protobuf",
+        "json",
+        "short id",
+        "bad hex id",
+        "not arrays",
+        "version",
+    ],
+)
+def test_a_bad_export_gets_langfuses_400_and_stores_nothing(
+    mockfuse, body, content_type, headers, error
+):
+    response = post_otlp(mockfuse, body, content_type, **headers)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(error)
+    assert mockfuse.events == []
+    assert post_otlp(mockfuse, json.dumps(langfuse_js_export()).encode()).status_code == 200
+
+
+def test_an_empty_export_is_fine(mockfuse):
+    assert post_otlp(mockfuse, b"{}").json() == {}
+    assert (
+        post_otlp(
+            mockfuse, ExportTraceServiceRequest().SerializeToString(), "application/x-protobuf"
+        ).status_code
+        == 200
+    )
+
+
+def test_a_gzip_bomb_is_refused_without_inflating_it_all(mockfuse):
+    bomb = gzip.compress(b"\0" * (80 * 1_048_576))  # 80 MiB of zeros, about 80 KB on the wire
+    response = post_otlp(mockfuse, bomb, "application/x-protobuf", **{"Content-Encoding": "gzip"})
+    assert response.status_code == 413
+    assert mockfuse.events == []
+
+
+def test_otlp_needs_a_secret_key(mockfuse):
+    body = json.dumps(langfuse_js_export()).encode()
+    assert (
+        post_otlp(mockfuse, body, Authorization=f"Bearer {mockfuse.public_key}").status_code == 401
+    )
+    assert (
+        httpx.post(
+            mockfuse.url + OTLP, content=body, headers={"Content-Type": "application/json"}
+        ).status_code
+        == 401
+    )
+
+
+SCORE = {"traceId": "t-1", "name": "accuracy", "value": 0.9}
+
+
+def test_one_score_answers_its_id(mockfuse):
+    response = post_json(mockfuse, "/api/public/scores", {**SCORE, "id": "score-1"})
+    assert (response.status_code, response.json()) == (200, {"id": "score-1"})
+    generated = post_json(mockfuse, "/api/public/scores", SCORE).json()["id"]
+    assert {s["id"] for s in mockfuse.scores} == {"score-1", generated}
+    [trace] = mockfuse.traces
+    assert len(trace["scores"]) == 2
+
+
+def test_an_array_of_scores_answers_202_or_207_naming_the_rejected(mockfuse):
+    first = {**SCORE, "id": "s-1"}
+    second = {**SCORE, "id": "s-2", "value": "good", "dataType": "CATEGORICAL"}
+    accepted = post_json(mockfuse, "/api/public/scores", [first, second])
+    assert (accepted.status_code, accepted.json()) == (202, {"message": "Accepted"})
+    mixed = post_json(mockfuse, "/api/public/scores", [first, {"name": "no-target", "value": 1}])
+    assert mixed.status_code == 207
+    assert (mixed.json()["accepted"], mixed.json()["rejected"]) == (1, 1)
+    assert mixed.json()["errors"][0]["index"] == 1
+    # The same score sent again (a retry) is stored once.
+    assert len(mockfuse.scores) == 2
+
+
+@pytest.mark.parametrize(
+    "payload", [{"traceId": "t"}, "score", {"name": "x", "value": True, "traceId": "t"}]
+)
+def test_an_invalid_score_gets_400(mockfuse, payload):
+    response = post_json(mockfuse, "/api/public/scores", payload)
+    assert response.status_code == 400
+    assert response.json()["message"] == "Invalid request data"
+    assert mockfuse.scores == []
