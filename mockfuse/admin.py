@@ -14,6 +14,7 @@ from aiohttp import web
 
 from mockfuse.config import SERVICES
 from mockfuse.faults import FaultRule
+from mockfuse.prompts import PromptError, prompt_from_spec
 from mockfuse.snapshot import VIEWS, normalized_snapshot
 from mockfuse.snapshot.compare import snapshot_text
 from mockfuse.store import Store
@@ -133,3 +134,17 @@ async def list_faults(request: web.Request) -> web.Response:
 async def clear_faults(request: web.Request) -> web.Response:
     request.app[SERVICES].faults.clear(request.query.get("public_key"))
     return _json({"cleared": request.query.get("public_key") or "all"})
+
+
+@routes.post(f"{PREFIX}/prompts")
+async def add_prompt(request: web.Request) -> web.Response:
+    """A prompt for one tenant (``public_key``) or, without it, for every tenant."""
+    try:
+        spec = json.loads(await request.read())
+    except ValueError as error:
+        return _bad_request(f"body is not JSON: {error}")
+    try:
+        prompt = prompt_from_spec(request.app[SERVICES].prompts, spec)
+    except PromptError as error:
+        return _bad_request(str(error))
+    return _json(prompt, status=201)

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from mockfuse import __version__
-from mockfuse.config import DEFAULT_MAX_BODY_SIZE, ServerConfig
+from mockfuse.config import DEFAULT_MAX_BODY_SIZE, ServerConfig, Services
+from mockfuse.prompts import PromptError, prompt_from_spec
 from mockfuse.server import base_url, make_app, start_site
 from mockfuse.snapshot.compare import describe_difference, find_changes, snapshot_text
 from mockfuse.snapshot.files import read_snapshot, write_snapshot
@@ -71,6 +72,13 @@ def _serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="ingestion body limit; larger requests get 413 (default: Langfuse's 4.5 MB)",
     )
     serve.add_argument("--project-id", default=ServerConfig.project_id, help="project id to report")
+    serve.add_argument(
+        "--prompts",
+        type=Path,
+        metavar="FILE",
+        help="a JSON list of prompts to serve ({name, type, prompt, labels, config}); "
+        "those without public_key are served to every tenant",
+    )
 
 
 def _banner(config: ServerConfig, port: int) -> str:
@@ -91,8 +99,22 @@ def _banner(config: ServerConfig, port: int) -> str:
     return "\n".join(lines)
 
 
-async def _serve(config: ServerConfig) -> None:
-    runner, port = await start_site(make_app(config), config.host, config.port)
+def _load_prompts(services: Services, path: Path | None) -> None:
+    if path is None:
+        return
+    try:
+        specs = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(specs, list):
+            raise PromptError("the file must hold a JSON list of prompts")
+        for spec in specs:
+            prompt_from_spec(services.prompts, spec)
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot load prompts from {path}: {error}") from None
+
+
+async def _serve(services: Services) -> None:
+    config = services.config
+    runner, port = await start_site(make_app(services=services), config.host, config.port)
     print(_banner(config, port), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -118,8 +140,10 @@ def run_serve(args: argparse.Namespace) -> int:
         max_body_size=args.max_body_size,
         project_id=args.project_id,
     )
+    services = Services(config)
+    _load_prompts(services, args.prompts)
     try:
-        asyncio.run(_serve(config))
+        asyncio.run(_serve(services))
     except OSError as error:
         print(f"mockfuse: cannot serve on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1

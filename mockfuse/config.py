@@ -8,6 +8,7 @@ from aiohttp import web
 
 from mockfuse.auth import KeyRing
 from mockfuse.faults import FaultBook
+from mockfuse.prompts import PromptBook
 from mockfuse.store import Store
 
 # Langfuse's ingestion route takes "4.5mb" as Next.js counts it: 4.5 * 1024 * 1024 bytes.
@@ -32,6 +33,7 @@ class Services:
     config: ServerConfig
     store: Store = field(default_factory=Store)
     faults: FaultBook = field(default_factory=FaultBook)
+    prompts: PromptBook = field(default_factory=PromptBook)
     keyring: KeyRing = field(init=False)
 
     def __post_init__(self) -> None:

@@ -66,9 +66,10 @@ class MockfuseTenant:
         return tenant
 
     def close(self) -> None:
-        """Forget this tenant: its captures, its keys and its fault rules."""
+        """Forget this tenant: its captures, its keys, its fault rules and its prompts."""
         self.reset()
         self._services.keyring.forget(self.public_key)
+        self._services.prompts.forget(self.public_key)
 
     @property
     def env(self) -> dict[str, str]:
@@ -207,6 +208,32 @@ class MockfuseTenant:
                 "or the `mockfuse check` command"
             )
         self.snapshots.check(name, self.snapshot(view, ignore=ignore, keep=keep))
+
+    # -- prompts ---------------------------------------------------------------------------
+
+    def add_prompt(
+        self,
+        name: str,
+        prompt: Any,
+        *,
+        type: str = "text",
+        version: int | None = None,
+        labels: Iterable[str] = ("production",),
+        config: Any = None,
+        tags: Iterable[str] = (),
+    ) -> dict[str, Any]:
+        """A prompt the prompts API serves to this tenant: ``text`` (a string) or ``chat`` (a
+        list of messages); versions count up from 1 unless given."""
+        return self._services.prompts.add(
+            self.public_key,
+            name,
+            prompt,
+            type=type,
+            version=version,
+            labels=labels,
+            config=config,
+            tags=tags,
+        )
 
     # -- faults ----------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ Python SDK 5.x, LiteLLM's current Langfuse logging, and a plain OpenTelemetry SD
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -112,3 +113,37 @@ def test_a_plain_opentelemetry_exporter_with_genai_attributes_maps_to_observatio
     # The raw spans stay in the request log.
     assert all(r.path == OTLP and r.status == 200 for r in mockfuse.requests)
     assert {span["name"] for r in mockfuse.requests for span in r.body} == set(types)
+
+
+@pytest.mark.clients
+def test_current_sdk_used_as_a_user_would_traces_scores_prompts_and_reads_back(mockfuse):
+    mockfuse.add_prompt("movie-critic", "Review {{movie}} as a critic.")
+    result = run_client("lf5", "lf5_sdk_workload.py", mockfuse.env)
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert seen["prompt"] == "Review Dune as a critic."
+    assert seen["prompt_version"] == 1
+    assert (seen["fallback"], seen["fallback_is_fallback"]) == ("Say hi to Ada", True)
+    assert seen["read_back"] == ["answer", "cache-miss", "qa-pipeline", "retrieve"]
+    statuses = {(r.method, r.path): r.status for r in mockfuse.requests}
+    assert statuses[("GET", "/api/public/projects")] == 200  # auth_check()
+    assert statuses[("GET", "/api/public/v2/prompts/not-registered")] == 404
+
+    [trace] = mockfuse.traces
+    assert (trace["name"], trace["userId"], trace["tags"]) == ("qa-pipeline", "user-123", ["lf5"])
+    observations = {o["name"]: o for o in trace["observations"]}
+    assert {name: o["type"] for name, o in observations.items()} == {
+        "qa-pipeline": "SPAN",
+        "retrieve": "SPAN",
+        "answer": "GENERATION",
+        "cache-miss": "EVENT",
+    }
+    assert observations["cache-miss"]["parentObservationId"] == observations["retrieve"]["id"]
+    assert observations["answer"]["costDetails"] == {"input": 0.00012, "output": 0.00016}
+    scores = {s["name"]: s for s in trace["scores"]}
+    assert scores["relevance"]["observationId"] == observations["answer"]["id"]
+    assert (scores["helpful"]["dataType"], scores["helpful"]["stringValue"]) == (
+        "CATEGORICAL",
+        "yes",
+    )
+    mockfuse.assert_snapshot()

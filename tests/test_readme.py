@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -123,8 +124,11 @@ def test_the_quickstart_serve_command_works_on_a_fresh_copy(tmp_path):
             banner += line
             if "press Ctrl-C to stop" in line:
                 break
-        assert "serving at http://127.0.0.1:3000" in banner, banner
+        if "serving at http://127.0.0.1:3000" not in banner:
+            process.wait(timeout=30)
+            raise AssertionError(f"no server; stdout:\n{banner}\nstderr:\n{process.stderr.read()}")
         assert post_seed("http://127.0.0.1:3000", "pk-lf-local", "sk-lf-local").status_code == 207
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # already gone when it failed to start
+            os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)

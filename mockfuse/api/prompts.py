@@ -1,0 +1,61 @@
+"""Prompt management: ``GET /api/public/v2/prompts/{name}`` and ``POST /api/public/v2/prompts``.
+
+An unknown prompt is a 404 ``LangfuseNotFoundError``, which is what makes an SDK fall back
+to the prompt its caller passed as ``fallback``.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from mockfuse.api.exchange import open_exchange, parse_json
+from mockfuse.config import SERVICES
+from mockfuse.prompts import PromptError, prompt_from_spec
+
+routes = web.RouteTableDef()
+
+
+@routes.route("*", "/api/public/v2/prompts/{name:.+}")
+async def get_prompt(request: web.Request) -> web.Response:
+    exchange = await open_exchange(request, methods=("GET",))
+    if isinstance(exchange, web.Response):
+        return exchange
+    name = request.match_info["name"]
+    version_text = request.query.get("version")
+    if version_text is not None and not version_text.isdigit():
+        return exchange.answer(
+            400, {"message": "Invalid request data", "errors": ["version must be an integer"]}
+        )
+    prompt = request.app[SERVICES].prompts.get(
+        exchange.public_key,
+        name,
+        version=int(version_text) if version_text is not None else None,
+        label=request.query.get("label"),
+    )
+    if prompt is None:
+        return exchange.answer(
+            404, {"error": "LangfuseNotFoundError", "message": "Prompt not found"}
+        )
+    return exchange.answer(200, prompt)
+
+
+@routes.route("*", "/api/public/v2/prompts")
+async def create_prompt(request: web.Request) -> web.Response:
+    exchange = await open_exchange(request, methods=("POST",))
+    if isinstance(exchange, web.Response):
+        return exchange
+    try:
+        spec = parse_json(exchange.raw_body)
+    except ValueError as error:
+        return exchange.answer(400, {"message": "Invalid request data", "errors": [str(error)]})
+    if isinstance(spec, dict):
+        spec.pop("public_key", None)  # a client names only its own tenant
+    try:
+        prompt = prompt_from_spec(
+            request.app[SERVICES].prompts, spec, public_key=exchange.public_key, default_labels=()
+        )
+    except PromptError as error:
+        return exchange.answer(
+            400, {"message": "Invalid request data", "errors": [str(error)]}, body=spec
+        )
+    return exchange.answer(200, prompt, body=spec)

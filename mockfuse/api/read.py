@@ -1,0 +1,242 @@
+"""The read API, answered from the projection, so it is consistent at once (a real Langfuse
+lags up to seconds behind ingestion): ``/traces``, ``/traces/{id}``, ``/observations``,
+``/observations/{id}`` and the cursor-paged ``/v2/observations`` that SDK 5.x reads with.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from mockfuse.api.exchange import Exchange, open_exchange
+from mockfuse.config import SERVICES
+from mockfuse.projection import Entity
+from mockfuse.timestamps import parse_timestamp
+
+routes = web.RouteTableDef()
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 1000
+
+
+def _not_found(exchange: Exchange, what: str, entity_id: str) -> web.Response:
+    message = f"{what} {entity_id} not found within authorized project"
+    return exchange.answer(404, {"error": "LangfuseNotFoundError", "message": message})
+
+
+def _bad(exchange: Exchange, message: str) -> web.Response:
+    return exchange.answer(400, {"message": "Invalid request data", "errors": [message]})
+
+
+def _seconds_between(start: Any, end: Any) -> float | None:
+    begun, ended = parse_timestamp(start), parse_timestamp(end)
+    return (ended - begun).total_seconds() if begun and ended else None
+
+
+def _total_cost(observation: Entity) -> float:
+    costs = observation.get("costDetails") or {}
+    if "total" in costs:
+        return float(costs["total"])
+    return float(sum(costs.values()))
+
+
+def _trace_summary(trace: Entity, project_id: str) -> Entity:
+    observations = trace["observations"]
+    ends = [o["endTime"] or o["startTime"] for o in observations]
+    return {
+        **{k: v for k, v in trace.items() if k not in ("observations", "scores")},
+        "htmlPath": f"/project/{project_id}/traces/{trace['id']}",
+        "latency": _seconds_between(trace["timestamp"], max(ends)) if ends else 0.0,
+        "totalCost": sum(_total_cost(o) for o in observations),
+    }
+
+
+def _observation_view(observation: Entity, trace: Entity, project_id: str) -> Entity:
+    return {
+        **observation,
+        "projectId": project_id,
+        "isRootObservation": observation.get("parentObservationId") is None,
+        "latency": _seconds_between(observation["startTime"], observation["endTime"]),
+        "timeToFirstToken": _seconds_between(
+            observation["startTime"], observation.get("completionStartTime")
+        ),
+        "totalCost": _total_cost(observation),
+        "userId": trace.get("userId"),
+        "sessionId": trace.get("sessionId"),
+        "traceName": trace.get("name"),
+        "tags": trace.get("tags"),
+        "release": trace.get("release"),
+        "promptId": None,
+    }
+
+
+def _page(exchange: Exchange) -> tuple[int, int] | web.Response:
+    query = exchange.request.query
+    try:
+        page = int(query.get("page", 1))
+        limit = int(query.get("limit", DEFAULT_LIMIT))
+    except ValueError:
+        return _bad(exchange, "page and limit must be integers")
+    if page < 1 or not 1 <= limit <= MAX_LIMIT:
+        return _bad(exchange, f"page must be at least 1 and limit between 1 and {MAX_LIMIT}")
+    return page, limit
+
+
+def _paged(exchange: Exchange, items: list[Entity]) -> web.Response:
+    paging = _page(exchange)
+    if isinstance(paging, web.Response):
+        return paging
+    page, limit = paging
+    meta = {
+        "page": page,
+        "limit": limit,
+        "totalItems": len(items),
+        "totalPages": -(-len(items) // limit),
+    }
+    return exchange.answer(200, {"data": items[(page - 1) * limit : page * limit], "meta": meta})
+
+
+def _filter(
+    items: list[Entity], query: Any, fields: dict[str, Callable[[Entity], Any]]
+) -> list[Entity]:
+    for parameter, read in fields.items():
+        wanted = query.get(parameter)
+        if wanted is not None:
+            items = [item for item in items if read(item) == wanted]
+    return items
+
+
+async def _reading(request: web.Request) -> tuple[Exchange, list[Entity]] | web.Response:
+    exchange = await open_exchange(request, methods=("GET",))
+    if isinstance(exchange, web.Response):
+        return exchange
+    refused = exchange.refuse_scores_only_key()
+    if refused is not None:
+        return refused
+    return exchange, request.app[SERVICES].store.traces(exchange.public_key)
+
+
+@routes.route("*", "/api/public/traces/{trace_id}")
+async def get_trace(request: web.Request) -> web.Response:
+    reading = await _reading(request)
+    if isinstance(reading, web.Response):
+        return reading
+    exchange, traces = reading
+    trace_id = request.match_info["trace_id"]
+    trace = next((t for t in traces if t["id"] == trace_id), None)
+    if trace is None:
+        return _not_found(exchange, "Trace", trace_id)
+    project_id = request.app[SERVICES].config.project_id
+    details = {
+        **_trace_summary(trace, project_id),
+        "observations": [_observation_view(o, trace, project_id) for o in trace["observations"]],
+        "scores": trace["scores"],
+    }
+    return exchange.answer(200, details)
+
+
+@routes.route("*", "/api/public/traces")
+async def list_traces(request: web.Request) -> web.Response:
+    reading = await _reading(request)
+    if isinstance(reading, web.Response):
+        return reading
+    exchange, traces = reading
+    project_id = request.app[SERVICES].config.project_id
+    query = request.query
+    traces = _filter(
+        traces,
+        query,
+        {
+            "userId": lambda t: t["userId"],
+            "name": lambda t: t["name"],
+            "sessionId": lambda t: t["sessionId"],
+        },
+    )
+    for tag in query.getall("tags", []):
+        traces = [t for t in traces if tag in t["tags"]]
+    newest_first = sorted(traces, key=lambda t: t["timestamp"] or "", reverse=True)
+    summaries = [
+        {
+            **_trace_summary(t, project_id),
+            "observations": [o["id"] for o in t["observations"]],
+            "scores": [s["id"] for s in t["scores"]],
+        }
+        for t in newest_first
+    ]
+    return _paged(exchange, summaries)
+
+
+def _all_observations(traces: list[Entity], project_id: str) -> list[Entity]:
+    return [_observation_view(o, t, project_id) for t in traces for o in t["observations"]]
+
+
+OBSERVATION_FILTERS: dict[str, Callable[[Entity], Any]] = {
+    "traceId": lambda o: o["traceId"],
+    "name": lambda o: o["name"],
+    "type": lambda o: o["type"],
+    "userId": lambda o: o["userId"],
+    "sessionId": lambda o: o["sessionId"],
+    "level": lambda o: o["level"],
+    "parentObservationId": lambda o: o["parentObservationId"],
+    "environment": lambda o: o["environment"],
+    "version": lambda o: o["version"],
+}
+
+
+@routes.route("*", "/api/public/observations/{observation_id}")
+async def get_observation(request: web.Request) -> web.Response:
+    reading = await _reading(request)
+    if isinstance(reading, web.Response):
+        return reading
+    exchange, traces = reading
+    observation_id = request.match_info["observation_id"]
+    project_id = request.app[SERVICES].config.project_id
+    found = next(
+        (o for o in _all_observations(traces, project_id) if o["id"] == observation_id), None
+    )
+    if found is None:
+        return _not_found(exchange, "Observation", observation_id)
+    return exchange.answer(200, found)
+
+
+@routes.route("*", "/api/public/observations")
+async def list_observations(request: web.Request) -> web.Response:
+    reading = await _reading(request)
+    if isinstance(reading, web.Response):
+        return reading
+    exchange, traces = reading
+    project_id = request.app[SERVICES].config.project_id
+    observations = _filter(
+        _all_observations(traces, project_id), request.query, OBSERVATION_FILTERS
+    )
+    return _paged(exchange, sorted(observations, key=lambda o: o["startTime"], reverse=True))
+
+
+@routes.route("*", "/api/public/v2/observations")
+async def list_observations_v2(request: web.Request) -> web.Response:
+    """Cursor paging: the cursor is the position of the next page, opaque to clients."""
+    reading = await _reading(request)
+    if isinstance(reading, web.Response):
+        return reading
+    exchange, traces = reading
+    project_id = request.app[SERVICES].config.project_id
+    observations = _filter(
+        _all_observations(traces, project_id), request.query, OBSERVATION_FILTERS
+    )
+    observations.sort(key=lambda o: o["startTime"], reverse=True)
+    try:
+        limit = int(request.query.get("limit", DEFAULT_LIMIT))
+        cursor = request.query.get("cursor")
+        start = int(base64.urlsafe_b64decode(cursor.encode()).decode()) if cursor else 0
+    except ValueError:
+        return _bad(exchange, "limit must be an integer and cursor one this API returned")
+    if not 1 <= limit <= MAX_LIMIT:
+        return _bad(exchange, f"limit must be between 1 and {MAX_LIMIT}")
+    end = start + limit
+    following = (
+        base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(observations) else None
+    )
+    return exchange.answer(200, {"data": observations[start:end], "meta": {"cursor": following}})

@@ -1,0 +1,150 @@
+"""Prompts the prompt-management API serves: registered by a test, the admin API, a file
+given to ``mockfuse serve --prompts``, or a client's own ``create_prompt``.
+
+Versions are numbered per name. A label belongs to one version of a name at a time, so
+giving it to a new version moves it; ``latest`` always moves to the newest version. A fetch
+without version or label gets the ``production`` version, as Langfuse's does. Prompts
+registered without a public key are served to every tenant; a tenant's own come first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+PROMPT_TYPES = ("text", "chat")
+DEFAULT_LABEL = "production"
+LATEST = "latest"
+
+
+class PromptError(ValueError):
+    pass
+
+
+def _validate(name: Any, prompt: Any, prompt_type: Any) -> None:
+    if not isinstance(name, str) or not name:
+        raise PromptError("name must be a non-empty string")
+    if prompt_type not in PROMPT_TYPES:
+        raise PromptError(f"type must be one of {list(PROMPT_TYPES)}")
+    if prompt_type == "text" and not isinstance(prompt, str):
+        raise PromptError("a text prompt is a string")
+    if prompt_type == "chat" and not (
+        isinstance(prompt, list) and all(isinstance(message, dict) for message in prompt)
+    ):
+        raise PromptError("a chat prompt is a list of messages")
+
+
+class PromptBook:
+    def __init__(self) -> None:
+        self._versions: dict[tuple[str | None, str], list[dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def add(
+        self,
+        public_key: str | None,
+        name: str,
+        prompt: Any,
+        *,
+        type: str = "text",
+        version: int | None = None,
+        labels: Iterable[str] = (DEFAULT_LABEL,),
+        config: Any = None,
+        tags: Iterable[str] = (),
+        commit_message: str | None = None,
+    ) -> dict[str, Any]:
+        """Register a version of prompt ``name`` and answer it as the API shows it."""
+        _validate(name, prompt, type)
+        labels = [label for label in dict.fromkeys(labels) if label != LATEST]
+        with self._lock:
+            versions = self._versions.setdefault((public_key, name), [])
+            number = (
+                version
+                if version is not None
+                else 1 + max((v["version"] for v in versions), default=0)
+            )
+            if not isinstance(number, int) or number < 1:
+                raise PromptError("version must be a positive integer")
+            versions[:] = [v for v in versions if v["version"] != number]
+            for other in versions:
+                other["labels"] = [
+                    label for label in other["labels"] if label not in labels and label != LATEST
+                ]
+            entry = {
+                "type": type,
+                "name": name,
+                "version": number,
+                "prompt": prompt,
+                "config": config if config is not None else {},
+                "labels": labels,
+                "tags": list(tags),
+                "commitMessage": commit_message,
+            }
+            versions.append(entry)
+            newest = max(versions, key=lambda v: v["version"])
+            newest["labels"] = (
+                [*newest["labels"], LATEST] if LATEST not in newest["labels"] else newest["labels"]
+            )
+            return dict(entry)
+
+    def get(
+        self,
+        public_key: str | None,
+        name: str,
+        *,
+        version: int | None = None,
+        label: str | None = None,
+    ) -> dict[str, Any] | None:
+        with self._lock:
+            for owner in (public_key, None):
+                for entry in self._versions.get((owner, name), []):
+                    if version is not None and entry["version"] == version:
+                        return dict(entry)
+                    if version is None and (label or DEFAULT_LABEL) in entry["labels"]:
+                        return dict(entry)
+        return None
+
+    def forget(self, public_key: str) -> None:
+        with self._lock:
+            for key in [key for key in self._versions if key[0] == public_key]:
+                del self._versions[key]
+
+
+def prompt_from_spec(
+    book: PromptBook,
+    spec: Any,
+    *,
+    public_key: str | None = None,
+    default_labels: tuple[str, ...] = (DEFAULT_LABEL,),
+) -> dict[str, Any]:
+    """Register a prompt given as a JSON object (admin API, ``--prompts`` file, the SDKs'
+    ``create_prompt``)."""
+    if not isinstance(spec, dict):
+        raise PromptError("a prompt is an object with name, type and prompt")
+    unknown = set(spec) - {
+        "public_key",
+        "name",
+        "type",
+        "prompt",
+        "labels",
+        "config",
+        "tags",
+        "version",
+        "commitMessage",
+    }
+    if unknown:
+        raise PromptError(f"unknown prompt fields: {sorted(unknown)}")
+    labels = spec.get("labels", list(default_labels))
+    if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
+        raise PromptError("labels must be a list of strings")
+    return book.add(
+        spec.get("public_key", public_key),
+        spec.get("name"),  # type: ignore[arg-type]  # validated by add
+        spec.get("prompt"),
+        type=spec.get("type", "text"),
+        version=spec.get("version"),
+        labels=labels,
+        config=spec.get("config"),
+        tags=spec.get("tags") or [],
+        commit_message=spec.get("commitMessage"),
+    )

@@ -1,0 +1,113 @@
+"""Prompt management over HTTP: registered by the fixture, the admin API or a file, created
+by clients, fetched by version and label."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from mockfuse.auth import basic_authorization
+from tests.support.http import auth_headers, post_json
+from tests.test_cli import serve
+
+
+def fetch(tenant, name, **query):
+    return httpx.get(
+        f"{tenant.url}/api/public/v2/prompts/{name}", params=query, headers=auth_headers(tenant)
+    )
+
+
+def test_a_registered_prompt_is_served_by_label_and_version(mockfuse):
+    mockfuse.add_prompt("greeting", "Hello {{name}}", config={"temperature": 0})
+    mockfuse.add_prompt("greeting", "Hi {{name}}", labels=["staging"])
+    production = fetch(mockfuse, "greeting").json()
+    assert (production["version"], production["prompt"], production["type"]) == (
+        1,
+        "Hello {{name}}",
+        "text",
+    )
+    assert production["config"] == {"temperature": 0}
+    assert production["labels"] == ["production"]
+    staging = fetch(mockfuse, "greeting", label="staging").json()
+    assert (staging["version"], staging["labels"]) == (2, ["staging", "latest"])
+    assert fetch(mockfuse, "greeting", version="2").json()["prompt"] == "Hi {{name}}"
+    assert fetch(mockfuse, "greeting", label="latest").json()["version"] == 2
+
+
+def test_a_label_moves_to_the_newest_version_that_takes_it(mockfuse):
+    mockfuse.add_prompt("p", "one")
+    mockfuse.add_prompt("p", "two")
+    assert fetch(mockfuse, "p").json()["prompt"] == "two"
+    assert fetch(mockfuse, "p", version="1").json()["labels"] == []
+
+
+def test_chat_prompts_and_names_with_slashes(mockfuse):
+    messages = [{"role": "system", "content": "You review {{movie}}."}]
+    mockfuse.add_prompt("folder/critic", messages, type="chat")
+    answer = fetch(mockfuse, "folder%2Fcritic").json()
+    assert (answer["type"], answer["prompt"], answer["name"]) == ("chat", messages, "folder/critic")
+
+
+@pytest.mark.parametrize("query", [{}, {"version": "9"}, {"label": "nope"}])
+def test_an_unknown_prompt_is_langfuses_404(mockfuse, query):
+    mockfuse.add_prompt("known", "x")
+    response = fetch(mockfuse, "known" if query else "unknown", **query)
+    assert response.status_code == 404
+    assert response.json()["error"] == "LangfuseNotFoundError"
+
+
+def test_prompts_belong_to_their_tenant(mockfuse, mockfuse_server):
+    other = mockfuse_server.tenant()
+    try:
+        other.add_prompt("private", "mine")
+        assert fetch(mockfuse, "private").status_code == 404
+        assert fetch(other, "private").status_code == 200
+    finally:
+        other.close()
+
+
+def test_clients_create_versions(mockfuse):
+    created = post_json(
+        mockfuse,
+        "/api/public/v2/prompts",
+        {"name": "new", "prompt": "v1", "labels": ["production"]},
+    )
+    assert (created.status_code, created.json()["version"]) == (200, 1)
+    post_json(
+        mockfuse,
+        "/api/public/v2/prompts",
+        {"name": "new", "prompt": "v2", "commitMessage": "shorter"},
+    )
+    latest = fetch(mockfuse, "new", label="latest").json()
+    assert (latest["version"], latest["commitMessage"]) == (2, "shorter")
+    assert fetch(mockfuse, "new").json()["prompt"] == "v1"
+    bad = post_json(
+        mockfuse, "/api/public/v2/prompts", {"name": "x", "type": "chat", "prompt": "not a list"}
+    )
+    assert bad.status_code == 400
+
+
+def test_the_admin_api_registers_prompts_for_one_tenant(mockfuse):
+    spec = {"public_key": mockfuse.public_key, "name": "admin-made", "type": "text", "prompt": "hi"}
+    assert httpx.post(f"{mockfuse.url}/_mockfuse/prompts", json=spec).status_code == 201
+    assert fetch(mockfuse, "admin-made").json()["prompt"] == "hi"
+    assert (
+        httpx.post(
+            f"{mockfuse.url}/_mockfuse/prompts", json={"name": "x", "type": "odd"}
+        ).status_code
+        == 400
+    )
+
+
+def test_serve_loads_prompts_from_a_file_for_every_tenant(tmp_path):
+    prompts = tmp_path / "prompts.json"
+    prompts.write_text(json.dumps([{"name": "shared", "type": "text", "prompt": "for everyone"}]))
+    with serve("--prompts", str(prompts)) as (_, url, _banner):
+        for public_key in ("pk-lf-a", "pk-lf-b"):
+            headers = {"Authorization": basic_authorization(public_key, "sk")}
+            assert (
+                httpx.get(f"{url}/api/public/v2/prompts/shared", headers=headers).json()["prompt"]
+                == "for everyone"
+            )

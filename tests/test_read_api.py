@@ -1,0 +1,118 @@
+"""The read API over HTTP: consistent at once, in the shapes Langfuse's API declares."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.support.http import auth_headers, post_json
+
+T0 = "2026-11-27T10:00:0{}Z"
+
+
+def ev(event_id, event_type, body, second=0):
+    return {"id": event_id, "type": event_type, "timestamp": T0.format(second), "body": body}
+
+
+@pytest.fixture
+def captured(mockfuse):
+    batch = [
+        ev(
+            "1",
+            "trace-create",
+            {"id": "t-1", "name": "checkout", "userId": "u-1", "sessionId": "s-1", "tags": ["a"]},
+        ),
+        ev(
+            "2",
+            "span-create",
+            {
+                "id": "o-1",
+                "traceId": "t-1",
+                "name": "plan",
+                "startTime": T0.format(1),
+                "endTime": T0.format(3),
+            },
+        ),
+        ev(
+            "3",
+            "generation-create",
+            {
+                "id": "o-2",
+                "traceId": "t-1",
+                "parentObservationId": "o-1",
+                "name": "llm",
+                "startTime": T0.format(2),
+                "endTime": T0.format(4),
+                "costDetails": {"input": 0.25, "output": 0.5},
+            },
+            2,
+        ),
+        ev("4", "score-create", {"id": "sc-1", "traceId": "t-1", "name": "q", "value": 1}),
+        ev("5", "trace-create", {"id": "t-2", "name": "refund", "userId": "u-2"}, 5),
+    ]
+    assert post_json(mockfuse, "/api/public/ingestion", {"batch": batch}).json()["errors"] == []
+    return mockfuse
+
+
+def get(tenant, path, **query):
+    return httpx.get(tenant.url + path, params=query, headers=auth_headers(tenant))
+
+
+def test_a_trace_with_its_observations_scores_latency_and_cost(captured):
+    trace = get(captured, "/api/public/traces/t-1").json()
+    assert (trace["name"], trace["userId"], trace["sessionId"]) == ("checkout", "u-1", "s-1")
+    assert trace["htmlPath"] == "/project/mockfuse-project/traces/t-1"
+    assert trace["latency"] == 4.0
+    assert trace["totalCost"] == 0.75
+    assert {o["id"] for o in trace["observations"]} == {"o-1", "o-2"}
+    assert [s["id"] for s in trace["scores"]] == ["sc-1"]
+
+
+def test_an_unknown_trace_is_langfuses_404(captured):
+    response = get(captured, "/api/public/traces/nope")
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": "LangfuseNotFoundError",
+        "message": "Trace nope not found within authorized project",
+    }
+
+
+def test_traces_are_listed_newest_first_filtered_and_paged(captured):
+    listed = get(captured, "/api/public/traces").json()
+    assert [t["id"] for t in listed["data"]] == ["t-2", "t-1"]
+    assert listed["meta"] == {"page": 1, "limit": 50, "totalItems": 2, "totalPages": 1}
+    assert [t["id"] for t in get(captured, "/api/public/traces", userId="u-1").json()["data"]] == [
+        "t-1"
+    ]
+    assert [t["id"] for t in get(captured, "/api/public/traces", tags="a").json()["data"]] == [
+        "t-1"
+    ]
+    second = get(captured, "/api/public/traces", page=2, limit=1).json()
+    assert ([t["id"] for t in second["data"]], second["meta"]["totalPages"]) == (["t-1"], 2)
+    assert get(captured, "/api/public/traces", limit=0).status_code == 400
+
+
+def test_observations_one_and_many(captured):
+    llm = get(captured, "/api/public/observations/o-2").json()
+    assert (llm["type"], llm["parentObservationId"], llm["latency"]) == ("GENERATION", "o-1", 2.0)
+    assert get(captured, "/api/public/observations/nope").status_code == 404
+    by_type = get(captured, "/api/public/observations", type="SPAN").json()
+    assert [o["id"] for o in by_type["data"]] == ["o-1"]
+
+
+def test_v2_observations_page_with_a_cursor(captured):
+    first = get(captured, "/api/public/v2/observations", limit=1).json()
+    assert [o["id"] for o in first["data"]] == ["o-2"]
+    second = get(
+        captured, "/api/public/v2/observations", limit=1, cursor=first["meta"]["cursor"]
+    ).json()
+    assert ([o["id"] for o in second["data"]], second["meta"]["cursor"]) == (["o-1"], None)
+    assert get(captured, "/api/public/v2/observations", cursor="!!").status_code == 400
+
+
+def test_the_read_api_needs_a_secret_key(captured):
+    response = httpx.get(
+        captured.url + "/api/public/traces",
+        headers={"Authorization": f"Bearer {captured.public_key}"},
+    )
+    assert response.status_code == 401
