@@ -6,7 +6,8 @@ lags up to seconds behind ingestion): ``/traces``, ``/traces/{id}``, ``/observat
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -109,27 +110,46 @@ def _filter(
     return items
 
 
-async def _reading(request: web.Request) -> tuple[Exchange, list[Entity]] | web.Response:
-    exchange = await open_exchange(request, methods=("GET",))
-    if isinstance(exchange, web.Response):
-        return exchange
-    refused = exchange.refuse_scores_only_key()
-    if refused is not None:
-        return refused
-    return exchange, request.app[SERVICES].store.traces(exchange.public_key)
+@dataclass
+class Reading:
+    """What every read handler starts from: the exchange and the tenant's merged traces."""
+
+    exchange: Exchange
+    traces: list[Entity]
+    project_id: str
 
 
-@routes.route("*", "/api/public/traces/{trace_id}")
-async def get_trace(request: web.Request) -> web.Response:
-    reading = await _reading(request)
-    if isinstance(reading, web.Response):
-        return reading
-    exchange, traces = reading
+ReadHandler = Callable[[web.Request, Reading], Awaitable[web.Response]]
+
+
+def read_route(path: str) -> Callable[[ReadHandler], ReadHandler]:
+    """Register a GET route of the read API; a key that may send scores only is refused."""
+
+    def register(handler: ReadHandler) -> ReadHandler:
+        async def route(request: web.Request) -> web.Response:
+            exchange = await open_exchange(request, methods=("GET",))
+            if isinstance(exchange, web.Response):
+                return exchange
+            refused = exchange.refuse_scores_only_key()
+            if refused is not None:
+                return refused
+            services = request.app[SERVICES]
+            traces = services.store.traces(exchange.public_key)
+            return await handler(request, Reading(exchange, traces, services.config.project_id))
+
+        routes.route("*", path)(route)
+        return handler
+
+    return register
+
+
+@read_route("/api/public/traces/{trace_id}")
+async def get_trace(request: web.Request, reading: Reading) -> web.Response:
+    exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
     trace_id = request.match_info["trace_id"]
     trace = next((t for t in traces if t["id"] == trace_id), None)
     if trace is None:
         return _not_found(exchange, "Trace", trace_id)
-    project_id = request.app[SERVICES].config.project_id
     details = {
         **_trace_summary(trace, project_id),
         "observations": [_observation_view(o, trace, project_id) for o in trace["observations"]],
@@ -138,13 +158,9 @@ async def get_trace(request: web.Request) -> web.Response:
     return exchange.answer(200, details)
 
 
-@routes.route("*", "/api/public/traces")
-async def list_traces(request: web.Request) -> web.Response:
-    reading = await _reading(request)
-    if isinstance(reading, web.Response):
-        return reading
-    exchange, traces = reading
-    project_id = request.app[SERVICES].config.project_id
+@read_route("/api/public/traces")
+async def list_traces(request: web.Request, reading: Reading) -> web.Response:
+    exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
     query = request.query
     traces = _filter(
         traces,
@@ -186,14 +202,10 @@ OBSERVATION_FILTERS: dict[str, Callable[[Entity], Any]] = {
 }
 
 
-@routes.route("*", "/api/public/observations/{observation_id}")
-async def get_observation(request: web.Request) -> web.Response:
-    reading = await _reading(request)
-    if isinstance(reading, web.Response):
-        return reading
-    exchange, traces = reading
+@read_route("/api/public/observations/{observation_id}")
+async def get_observation(request: web.Request, reading: Reading) -> web.Response:
+    exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
     observation_id = request.match_info["observation_id"]
-    project_id = request.app[SERVICES].config.project_id
     found = next(
         (o for o in _all_observations(traces, project_id) if o["id"] == observation_id), None
     )
@@ -202,27 +214,19 @@ async def get_observation(request: web.Request) -> web.Response:
     return exchange.answer(200, found)
 
 
-@routes.route("*", "/api/public/observations")
-async def list_observations(request: web.Request) -> web.Response:
-    reading = await _reading(request)
-    if isinstance(reading, web.Response):
-        return reading
-    exchange, traces = reading
-    project_id = request.app[SERVICES].config.project_id
+@read_route("/api/public/observations")
+async def list_observations(request: web.Request, reading: Reading) -> web.Response:
+    exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
     observations = _filter(
         _all_observations(traces, project_id), request.query, OBSERVATION_FILTERS
     )
     return _paged(exchange, sorted(observations, key=lambda o: o["startTime"], reverse=True))
 
 
-@routes.route("*", "/api/public/v2/observations")
-async def list_observations_v2(request: web.Request) -> web.Response:
+@read_route("/api/public/v2/observations")
+async def list_observations_v2(request: web.Request, reading: Reading) -> web.Response:
     """Cursor paging: the cursor is the position of the next page, opaque to clients."""
-    reading = await _reading(request)
-    if isinstance(reading, web.Response):
-        return reading
-    exchange, traces = reading
-    project_id = request.app[SERVICES].config.project_id
+    exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
     observations = _filter(
         _all_observations(traces, project_id), request.query, OBSERVATION_FILTERS
     )
