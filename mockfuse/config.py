@@ -8,6 +8,7 @@ from aiohttp import web
 
 from mockfuse.auth import KeyRing
 from mockfuse.faults import FaultBook
+from mockfuse.media import MediaStore
 from mockfuse.prompts import PromptBook
 from mockfuse.store import Store
 
@@ -34,6 +35,7 @@ class Services:
     store: Store = field(default_factory=Store)
     faults: FaultBook = field(default_factory=FaultBook)
     prompts: PromptBook = field(default_factory=PromptBook)
+    media: MediaStore = field(default_factory=MediaStore)
     keyring: KeyRing = field(init=False)
 
     def __post_init__(self) -> None:

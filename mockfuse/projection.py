@@ -242,6 +242,9 @@ class Projection:
                 )
             for name in SCORE_FIELDS:
                 _merge_field(score, name, body.get(name))
+        # When the score was written and last rewritten, as Langfuse's read API reports it.
+        score["createdAt"] = normalize_timestamp(events[0]["timestamp"])
+        score["updatedAt"] = normalize_timestamp(events[-1]["timestamp"])
         return _score_defaults(score)
 
     def observations(self) -> list[Entity]:

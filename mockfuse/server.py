@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from mockfuse import admin
-from mockfuse.api import health, ingestion, otel, projects, prompts, read, scores
+from mockfuse.api import health, ingestion, media, otel, projects, prompts, read, scores
 from mockfuse.api.exchange import ONE_MEGABYTE, open_exchange
 from mockfuse.config import SERVICES, ServerConfig, Services
 from mockfuse.store import Store
@@ -66,7 +66,7 @@ def make_app(
         middlewares=[_never_a_crash],
     )
     app[SERVICES] = services
-    for module in (health, projects, ingestion, otel, scores, prompts, read, admin):
+    for module in (health, projects, ingestion, otel, scores, prompts, media, read, admin):
         app.add_routes(module.routes)
     app.router.add_route("*", "/{tail:.*}", _unknown_route)
     return app

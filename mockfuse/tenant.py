@@ -66,10 +66,11 @@ class MockfuseTenant:
         return tenant
 
     def close(self) -> None:
-        """Forget this tenant: its captures, its keys, its fault rules and its prompts."""
+        """Forget this tenant: captures, keys, fault rules, prompts and media."""
         self.reset()
         self._services.keyring.forget(self.public_key)
         self._services.prompts.forget(self.public_key)
+        self._services.media.forget(self.public_key)
 
     @property
     def env(self) -> dict[str, str]:
@@ -100,6 +101,12 @@ class MockfuseTenant:
     @property
     def scores(self) -> list[Entity]:
         return self._store.scores(self.public_key)
+
+    @property
+    def media(self) -> list[dict[str, Any]]:
+        """Media this tenant's clients uploaded: metadata, bytes (base64) and ``links`` to
+        the traces, observations and fields that carry them."""
+        return [media.to_json() for media in self._services.media.of_tenant(self.public_key)]
 
     def reset(self) -> None:
         """Forget this tenant's captures and fault rules; its keys stay valid."""

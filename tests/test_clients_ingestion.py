@@ -155,3 +155,21 @@ def test_litellm_classic_langfuse_logging_is_captured_as_in_the_seed(mockfuse):
     # LiteLLM looks up its project id when its logger starts.
     assert any(r.path == "/api/public/projects" and r.status == 200 for r in mockfuse.requests)
     mockfuse.assert_snapshot()
+
+
+def test_langfuse_sdk_2_reads_back_through_its_own_fetch_calls(mockfuse):
+    run_client("lf2", "lf2_common_workload.py", mockfuse.env)
+    [trace] = mockfuse.traces
+    result = run_client("lf2", "lf2_read_back.py", mockfuse.env, trace["id"])
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert seen == {
+        "trace_name": "qa-pipeline",
+        "trace_observations": ["embed-query", "llm-call", "qa-pipeline", "retrieval"],
+        "trace_scores": ["quality"],
+        "total_cost": pytest.approx(2.8e-05),
+        "listed": [trace["id"]],
+        "generation": "llm-call",
+        "generation_model": "gpt-3.5-turbo",
+        "sessions": ["session-abc"],
+    }

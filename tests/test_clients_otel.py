@@ -3,6 +3,7 @@ Python SDK 5.x, LiteLLM's current Langfuse logging, and a plain OpenTelemetry SD
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 
@@ -147,3 +148,26 @@ def test_current_sdk_used_as_a_user_would_traces_scores_prompts_and_reads_back(m
         "yes",
     )
     mockfuse.assert_snapshot()
+
+
+@pytest.mark.clients
+def test_media_sent_by_the_current_sdk_is_stored_and_linked_to_its_observation(mockfuse):
+    result = run_client("lf5", "lf5_media_workload.py", mockfuse.env)
+    sent = json.loads(result.stdout.strip().splitlines()[-1])
+
+    [media] = mockfuse.media
+    assert media["mediaId"] == sent["media_id"]  # the SDK checked the id rule too
+    assert base64.b64decode(media["contentBase64"]) == b"\x89PNG\r\n\x1a\n not really an image"
+    assert (media["contentType"], media["uploaded"], media["uploadHttpStatus"]) == (
+        "image/png",
+        True,
+        200,
+    )
+    assert media["links"] == [
+        {"traceId": sent["trace_id"], "observationId": sent["observation_id"], "field": "input"}
+    ]
+    [observation] = mockfuse.observations
+    assert (
+        observation["input"]["image"]
+        == f"@@@langfuseMedia:type=image/png|id={sent['media_id']}|source=bytes@@@"
+    )

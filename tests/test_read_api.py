@@ -116,3 +116,36 @@ def test_the_read_api_needs_a_secret_key(captured):
         headers={"Authorization": f"Bearer {captured.public_key}"},
     )
     assert response.status_code == 401
+
+
+def test_scores_listed_filtered_and_one_by_id(captured):
+    post_json(
+        captured,
+        "/api/public/scores",
+        {"id": "sc-2", "sessionId": "s-1", "name": "mood", "value": "calm"},
+    )
+    listed = get(captured, "/api/public/v2/scores").json()
+    assert {s["id"] for s in listed["data"]} == {"sc-1", "sc-2"}
+    assert [
+        s["id"]
+        for s in get(captured, "/api/public/v2/scores", dataType="CATEGORICAL").json()["data"]
+    ] == ["sc-2"]
+    assert [s["id"] for s in get(captured, "/api/public/scores", userId="u-1").json()["data"]] == [
+        "sc-1"
+    ]
+    one = get(captured, "/api/public/v2/scores/sc-2").json()
+    assert (one["stringValue"], one["sessionId"]) == ("calm", "s-1")
+    assert get(captured, "/api/public/v2/scores/nope").status_code == 404
+    assert (
+        httpx.put(captured.url + "/api/public/scores", headers=auth_headers(captured)).status_code
+        == 405
+    )
+
+
+def test_sessions_gather_their_traces(captured):
+    listed = get(captured, "/api/public/sessions").json()
+    assert [s["id"] for s in listed["data"]] == ["s-1"]
+    session = get(captured, "/api/public/sessions/s-1").json()
+    assert [t["id"] for t in session["traces"]] == ["t-1"]
+    assert session["projectId"] == "mockfuse-project"
+    assert get(captured, "/api/public/sessions/nope").status_code == 404

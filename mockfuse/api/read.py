@@ -1,6 +1,7 @@
 """The read API, answered from the projection, so it is consistent at once (a real Langfuse
 lags up to seconds behind ingestion): ``/traces``, ``/traces/{id}``, ``/observations``,
-``/observations/{id}`` and the cursor-paged ``/v2/observations`` that SDK 5.x reads with.
+``/observations/{id}``, the cursor-paged ``/v2/observations`` that SDK 5.x reads with,
+``/scores``, ``/v2/scores``, ``/v2/scores/{id}``, ``/sessions`` and ``/sessions/{id}``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from aiohttp import web
 from mockfuse.api.exchange import Exchange, open_exchange
 from mockfuse.config import SERVICES
 from mockfuse.projection import Entity
+from mockfuse.store import Store
 from mockfuse.timestamps import parse_timestamp
 
 routes = web.RouteTableDef()
@@ -112,32 +114,44 @@ def _filter(
 
 @dataclass
 class Reading:
-    """What every read handler starts from: the exchange and the tenant's merged traces."""
+    """What every read handler starts from: the exchange and the tenant's merged captures."""
 
     exchange: Exchange
-    traces: list[Entity]
+    store: Store
     project_id: str
+
+    @property
+    def traces(self) -> list[Entity]:
+        return self.store.traces(self.exchange.public_key)
+
+    @property
+    def scores(self) -> list[Entity]:
+        return self.store.scores(self.exchange.public_key)
 
 
 ReadHandler = Callable[[web.Request, Reading], Awaitable[web.Response]]
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+
+def reading(handler: ReadHandler) -> Handler:
+    """A GET handler of the read API; a key that may send scores only is refused."""
+
+    async def route(request: web.Request) -> web.Response:
+        exchange = await open_exchange(request, methods=("GET",))
+        if isinstance(exchange, web.Response):
+            return exchange
+        refused = exchange.refuse_scores_only_key()
+        if refused is not None:
+            return refused
+        services = request.app[SERVICES]
+        return await handler(request, Reading(exchange, services.store, services.config.project_id))
+
+    return route
 
 
 def read_route(path: str) -> Callable[[ReadHandler], ReadHandler]:
-    """Register a GET route of the read API; a key that may send scores only is refused."""
-
     def register(handler: ReadHandler) -> ReadHandler:
-        async def route(request: web.Request) -> web.Response:
-            exchange = await open_exchange(request, methods=("GET",))
-            if isinstance(exchange, web.Response):
-                return exchange
-            refused = exchange.refuse_scores_only_key()
-            if refused is not None:
-                return refused
-            services = request.app[SERVICES]
-            traces = services.store.traces(exchange.public_key)
-            return await handler(request, Reading(exchange, traces, services.config.project_id))
-
-        routes.route("*", path)(route)
+        routes.route("*", path)(reading(handler))
         return handler
 
     return register
@@ -244,3 +258,82 @@ async def list_observations_v2(request: web.Request, reading: Reading) -> web.Re
         base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(observations) else None
     )
     return exchange.answer(200, {"data": observations[start:end], "meta": {"cursor": following}})
+
+
+SCORE_FILTERS: dict[str, Callable[[Entity], Any]] = {
+    "name": lambda s: s["name"],
+    "traceId": lambda s: s["traceId"],
+    "observationId": lambda s: s["observationId"],
+    "sessionId": lambda s: s["sessionId"],
+    "dataType": lambda s: s["dataType"],
+    "source": lambda s: s["source"],
+    "configId": lambda s: s["configId"],
+    "queueId": lambda s: s["queueId"],
+    "environment": lambda s: s["environment"],
+}
+
+
+def _scores(reading: Reading, query: Any) -> list[Entity]:
+    scores = _filter(reading.scores, query, SCORE_FILTERS)
+    user_id = query.get("userId")
+    if user_id is not None:
+        traces_of_user = {t["id"] for t in reading.traces if t["userId"] == user_id}
+        scores = [s for s in scores if s["traceId"] in traces_of_user]
+    return sorted(scores, key=lambda s: s["timestamp"], reverse=True)
+
+
+@read_route("/api/public/v2/scores/{score_id}")
+async def get_score(request: web.Request, reading: Reading) -> web.Response:
+    score_id = request.match_info["score_id"]
+    found = next((s for s in reading.scores if s["id"] == score_id), None)
+    if found is None:
+        return _not_found(reading.exchange, "Score", score_id)
+    return reading.exchange.answer(200, found)
+
+
+async def _list_scores(request: web.Request, reading: Reading) -> web.Response:
+    return _paged(reading.exchange, _scores(reading, request.query))
+
+
+read_route("/api/public/v2/scores")(_list_scores)
+# ``/api/public/scores`` also takes POST (api/scores.py), which dispatches GET here.
+list_scores = reading(_list_scores)
+
+
+def _sessions(reading: Reading) -> dict[str, Entity]:
+    sessions: dict[str, Entity] = {}
+    for trace in sorted(reading.traces, key=lambda t: t["timestamp"] or ""):
+        session_id = trace["sessionId"]
+        if session_id is None:
+            continue
+        session = sessions.setdefault(
+            session_id,
+            {
+                "id": session_id,
+                "createdAt": trace["timestamp"],
+                "projectId": reading.project_id,
+                "environment": trace["environment"],
+                "traces": [],
+            },
+        )
+        session["traces"].append(
+            {k: v for k, v in trace.items() if k not in ("observations", "scores")}
+        )
+    return sessions
+
+
+@read_route("/api/public/sessions/{session_id}")
+async def get_session(request: web.Request, reading: Reading) -> web.Response:
+    session_id = request.match_info["session_id"]
+    session = _sessions(reading).get(session_id)
+    if session is None:
+        return _not_found(reading.exchange, "Session", session_id)
+    return reading.exchange.answer(200, session)
+
+
+@read_route("/api/public/sessions")
+async def list_sessions(request: web.Request, reading: Reading) -> web.Response:
+    sessions = sorted(_sessions(reading).values(), key=lambda s: s["createdAt"] or "", reverse=True)
+    return _paged(
+        reading.exchange, [{k: v for k, v in s.items() if k != "traces"} for s in sessions]
+    )

@@ -1,6 +1,6 @@
 """``POST /api/public/scores``: one score (answers ``{"id"}``) or, as SDK 5.x sends them, an
 array (answers 202, or 207 naming the rejected ones). Scores become ``score-create`` events,
-validated as the ingestion endpoint validates them."""
+validated as the ingestion endpoint validates them. ``GET`` lists scores (read.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from aiohttp import web
 
 from mockfuse.api.exchange import open_exchange, parse_json
 from mockfuse.api.ingestion_schema import SCORE, body_issues, describe
+from mockfuse.api.read import list_scores
 from mockfuse.projection import Event
 from mockfuse.timestamps import format_timestamp, utc_now
 
@@ -42,7 +43,9 @@ def _issues(score: Any) -> str | None:
 
 @routes.route("*", "/api/public/scores")
 async def create_scores(request: web.Request) -> web.Response:
-    exchange = await open_exchange(request, methods=("POST",))
+    if request.method == "GET":
+        return await list_scores(request)
+    exchange = await open_exchange(request, methods=("POST", "GET"))
     if isinstance(exchange, web.Response):
         return exchange
     try:

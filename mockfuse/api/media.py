@@ -1,0 +1,102 @@
+"""Media: ``POST /api/public/media`` (an upload URL served by mockfuse itself),
+``PATCH``/``GET /api/public/media/{id}``, and the two URLs that stand in for blob storage:
+the upload target and the download URL ``GET`` answers with."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from mockfuse.api.exchange import open_exchange, parse_json
+from mockfuse.config import SERVICES
+from mockfuse.media import MediaError
+
+routes = web.RouteTableDef()
+
+UPLOAD_LIMIT = 64 * 1_048_576
+INVALID = "Invalid request data"
+
+
+def _origin(request: web.Request) -> str:
+    return f"{request.scheme}://{request.host}"
+
+
+@routes.route("*", "/api/public/media")
+async def create_media(request: web.Request) -> web.Response:
+    exchange = await open_exchange(request, methods=("POST",))
+    if isinstance(exchange, web.Response):
+        return exchange
+    try:
+        body = parse_json(exchange.raw_body)
+        if not isinstance(body, dict):
+            raise MediaError("expected an object")
+        media, needs_upload = request.app[SERVICES].media.register(exchange.public_key, body)
+    except (ValueError, MediaError) as error:
+        return exchange.answer(400, {"message": INVALID, "errors": [str(error)]})
+    upload_url = (
+        f"{_origin(request)}/_mockfuse/uploads/{media.upload_token}" if needs_upload else None
+    )
+    return exchange.answer(201, {"uploadUrl": upload_url, "mediaId": media.media_id}, body=body)
+
+
+@routes.route("*", "/api/public/media/{media_id}")
+async def media_by_id(request: web.Request) -> web.Response:
+    exchange = await open_exchange(request, methods=("GET", "PATCH"))
+    if isinstance(exchange, web.Response):
+        return exchange
+    media_store = request.app[SERVICES].media
+    media_id = request.match_info["media_id"]
+    not_found = {
+        "error": "LangfuseNotFoundError",
+        "message": f"Media {media_id} not found within authorized project",
+    }
+    if request.method == "PATCH":
+        try:
+            report = parse_json(exchange.raw_body)
+        except ValueError as error:
+            return exchange.answer(400, {"message": INVALID, "errors": [str(error)]})
+        patched = media_store.patch(
+            exchange.public_key, media_id, report if isinstance(report, dict) else {}
+        )
+        if patched is None:
+            return exchange.answer(404, not_found, body=report)
+        return exchange.answer(200, {"message": "OK"}, body=report)
+    media = media_store.get(exchange.public_key, media_id)
+    if media is None or media.content is None:
+        return exchange.answer(404, not_found)
+    return exchange.answer(
+        200,
+        {
+            "mediaId": media.media_id,
+            "contentType": media.content_type,
+            "contentLength": media.content_length,
+            "uploadedAt": media.uploaded_at,
+            "url": f"{_origin(request)}/_mockfuse/media/{media.upload_token}",
+            "urlExpiry": "2099-01-01T00:00:00.000Z",
+        },
+    )
+
+
+@routes.put("/_mockfuse/uploads/{token}")
+async def upload(request: web.Request) -> web.Response:
+    """The presigned upload URL: no key needed, the token is the permission, as with S3."""
+    if request.content_length is not None and request.content_length > UPLOAD_LIMIT:
+        return web.json_response({"error": "PayloadTooLargeError"}, status=413)
+    content = await request.read()
+    try:
+        request.app[SERVICES].media.upload(
+            request.match_info["token"], content, request.headers.get("x-amz-checksum-sha256")
+        )
+    except KeyError:
+        return web.json_response({"error": "NoSuchUpload"}, status=404)
+    except MediaError as error:
+        return web.json_response({"error": "BadDigest", "message": str(error)}, status=400)
+    return web.Response(status=200)
+
+
+@routes.get("/_mockfuse/media/{token}")
+async def download(request: web.Request) -> web.Response:
+    """The download URL ``GET /api/public/media/{id}`` gives: the bytes that were uploaded."""
+    media = request.app[SERVICES].media.by_token(request.match_info["token"])
+    if media is None or media.content is None:
+        return web.json_response({"error": "NoSuchKey"}, status=404)
+    return web.Response(body=media.content, content_type=media.content_type)

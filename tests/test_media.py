@@ -1,0 +1,95 @@
+"""Media over HTTP: the upload URL mockfuse serves, the id rule, and reading it back."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import httpx
+
+from tests.support.http import auth_headers, post_json
+
+CONTENT = b"%PDF-1.4 a tiny document"
+SHA256 = base64.b64encode(hashlib.sha256(CONTENT).digest()).decode()
+MEDIA_ID = base64.urlsafe_b64encode(hashlib.sha256(CONTENT).digest()).decode()[:22]
+
+
+def ask_upload(tenant, **link):
+    body = {
+        "contentType": "application/pdf",
+        "contentLength": len(CONTENT),
+        "sha256Hash": SHA256,
+        "traceId": "t-1",
+        "field": "input",
+        **link,
+    }
+    return post_json(tenant, "/api/public/media", body)
+
+
+def test_upload_then_read_back_through_the_url_get_answers(mockfuse):
+    answer = ask_upload(mockfuse, observationId="o-1")
+    assert answer.status_code == 201
+    assert answer.json()["mediaId"] == MEDIA_ID
+    put = httpx.put(
+        answer.json()["uploadUrl"],
+        content=CONTENT,
+        headers={"Content-Type": "application/pdf", "x-amz-checksum-sha256": SHA256},
+    )
+    assert put.status_code == 200
+    patched = httpx.patch(
+        f"{mockfuse.url}/api/public/media/{MEDIA_ID}",
+        headers=auth_headers(mockfuse),
+        json={"uploadedAt": "2026-11-27T10:00:00Z", "uploadHttpStatus": 200},
+    )
+    assert patched.status_code == 200
+
+    media = httpx.get(
+        f"{mockfuse.url}/api/public/media/{MEDIA_ID}", headers=auth_headers(mockfuse)
+    ).json()
+    assert (media["mediaId"], media["contentType"], media["contentLength"]) == (
+        MEDIA_ID,
+        "application/pdf",
+        len(CONTENT),
+    )
+    assert httpx.get(media["url"]).content == CONTENT
+    [stored] = mockfuse.media
+    assert stored["links"] == [{"traceId": "t-1", "observationId": "o-1", "field": "input"}]
+
+
+def test_the_same_content_is_the_same_media_and_needs_no_second_upload(mockfuse):
+    first = ask_upload(mockfuse).json()
+    httpx.put(first["uploadUrl"], content=CONTENT)
+    again = ask_upload(mockfuse, traceId="t-2").json()
+    assert again == {"uploadUrl": None, "mediaId": MEDIA_ID}
+    [stored] = mockfuse.media
+    assert [link["traceId"] for link in stored["links"]] == ["t-1", "t-2"]
+
+
+def test_bytes_that_do_not_match_their_hash_are_refused(mockfuse):
+    upload_url = ask_upload(mockfuse).json()["uploadUrl"]
+    assert httpx.put(upload_url, content=b"something else").status_code == 400
+    assert (
+        httpx.put(
+            upload_url, content=CONTENT, headers={"x-amz-checksum-sha256": "AAAA"}
+        ).status_code
+        == 400
+    )
+    assert mockfuse.media[0]["uploaded"] is False
+    assert (
+        httpx.put(f"{mockfuse.url}/_mockfuse/uploads/unknown-token", content=CONTENT).status_code
+        == 404
+    )
+
+
+def test_bad_media_requests_get_400_and_unknown_media_404(mockfuse):
+    assert (
+        post_json(
+            mockfuse, "/api/public/media", {"contentType": "image/png", "sha256Hash": "nope"}
+        ).status_code
+        == 400
+    )
+    assert post_json(mockfuse, "/api/public/media", ["not", "an", "object"]).status_code == 400
+    missing = httpx.get(
+        f"{mockfuse.url}/api/public/media/{MEDIA_ID}", headers=auth_headers(mockfuse)
+    )
+    assert (missing.status_code, missing.json()["error"]) == (404, "LangfuseNotFoundError")
