@@ -102,13 +102,12 @@ def _paged(exchange: Exchange, items: list[Entity]) -> web.Response:
     return exchange.answer(200, {"data": items[(page - 1) * limit : page * limit], "meta": meta})
 
 
-def _filter(
-    items: list[Entity], query: Any, fields: dict[str, Callable[[Entity], Any]]
-) -> list[Entity]:
-    for parameter, read in fields.items():
-        wanted = query.get(parameter)
+def _filter(items: list[Entity], query: Any, fields: tuple[str, ...]) -> list[Entity]:
+    """Items whose field equals the query parameter of the same name, for each one given."""
+    for name in fields:
+        wanted = query.get(name)
         if wanted is not None:
-            items = [item for item in items if read(item) == wanted]
+            items = [item for item in items if item.get(name) == wanted]
     return items
 
 
@@ -176,15 +175,7 @@ async def get_trace(request: web.Request, reading: Reading) -> web.Response:
 async def list_traces(request: web.Request, reading: Reading) -> web.Response:
     exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
     query = request.query
-    traces = _filter(
-        traces,
-        query,
-        {
-            "userId": lambda t: t["userId"],
-            "name": lambda t: t["name"],
-            "sessionId": lambda t: t["sessionId"],
-        },
-    )
+    traces = _filter(traces, query, ("userId", "name", "sessionId"))
     for tag in query.getall("tags", []):
         traces = [t for t in traces if tag in t["tags"]]
     newest_first = sorted(traces, key=lambda t: t["timestamp"] or "", reverse=True)
@@ -203,17 +194,17 @@ def _all_observations(traces: list[Entity], project_id: str) -> list[Entity]:
     return [_observation_view(o, t, project_id) for t in traces for o in t["observations"]]
 
 
-OBSERVATION_FILTERS: dict[str, Callable[[Entity], Any]] = {
-    "traceId": lambda o: o["traceId"],
-    "name": lambda o: o["name"],
-    "type": lambda o: o["type"],
-    "userId": lambda o: o["userId"],
-    "sessionId": lambda o: o["sessionId"],
-    "level": lambda o: o["level"],
-    "parentObservationId": lambda o: o["parentObservationId"],
-    "environment": lambda o: o["environment"],
-    "version": lambda o: o["version"],
-}
+OBSERVATION_FILTERS = (
+    "traceId",
+    "name",
+    "type",
+    "userId",
+    "sessionId",
+    "level",
+    "parentObservationId",
+    "environment",
+    "version",
+)
 
 
 @read_route("/api/public/observations/{observation_id}")
@@ -260,17 +251,17 @@ async def list_observations_v2(request: web.Request, reading: Reading) -> web.Re
     return exchange.answer(200, {"data": observations[start:end], "meta": {"cursor": following}})
 
 
-SCORE_FILTERS: dict[str, Callable[[Entity], Any]] = {
-    "name": lambda s: s["name"],
-    "traceId": lambda s: s["traceId"],
-    "observationId": lambda s: s["observationId"],
-    "sessionId": lambda s: s["sessionId"],
-    "dataType": lambda s: s["dataType"],
-    "source": lambda s: s["source"],
-    "configId": lambda s: s["configId"],
-    "queueId": lambda s: s["queueId"],
-    "environment": lambda s: s["environment"],
-}
+SCORE_FILTERS = (
+    "name",
+    "traceId",
+    "observationId",
+    "sessionId",
+    "dataType",
+    "source",
+    "configId",
+    "queueId",
+    "environment",
+)
 
 
 def _scores(reading: Reading, query: Any) -> list[Entity]:
