@@ -139,11 +139,6 @@ class Store:
             self._notify()
         return request
 
-    def is_new_event(self, public_key: str | None, event_id: str) -> bool:
-        with self._lock:
-            tenant = self._tenants.get(public_key)
-            return tenant is None or event_id not in tenant.event_ids
-
     def clear(self, public_key: str | None = None, *, all_tenants: bool = False) -> None:
         """Forget one tenant's captures, or every tenant's."""
         with self._lock:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from mockfuse.config import Services
     from mockfuse.server import MockfuseServer
 
-Condition = Callable[["MockfuseTenant"], bool]
+Predicate = Callable[["MockfuseTenant"], bool]
 
 ENV_URL_NAMES = ("LANGFUSE_HOST", "LANGFUSE_BASE_URL", "LANGFUSE_BASEURL")
 
@@ -120,7 +120,7 @@ class MockfuseTenant:
         requests: int | None,
         events: int | None,
         traces: int | None,
-        predicate: Condition | None,
+        predicate: Predicate | None,
     ) -> Callable[[], bool]:
         wanted = {"requests": requests, "events": events, "traces": traces}
 
@@ -157,7 +157,7 @@ class MockfuseTenant:
         requests: int | None = None,
         events: int | None = None,
         traces: int | None = None,
-        predicate: Condition | None = None,
+        predicate: Predicate | None = None,
         timeout: float = 5.0,
     ) -> MockfuseTenant:
         """Block until at least this many requests, events and traces arrived and
@@ -175,7 +175,7 @@ class MockfuseTenant:
         requests: int | None = None,
         events: int | None = None,
         traces: int | None = None,
-        predicate: Condition | None = None,
+        predicate: Predicate | None = None,
         timeout: float = 5.0,
     ) -> MockfuseTenant:
         """``wait_for`` for async tests: the test's event loop keeps running while it waits."""
