@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from mockfuse.config import SERVICES
-from mockfuse.faults import FaultRule
+from mockfuse.faults import rule_from_spec
 from mockfuse.prompts import PromptError, prompt_from_spec
 from mockfuse.snapshot import VIEWS, normalized_snapshot
 from mockfuse.snapshot.compare import snapshot_text
@@ -105,20 +105,8 @@ async def clear_captures(request: web.Request) -> web.Response:
 @routes.post(f"{PREFIX}/faults")
 async def add_fault(request: web.Request) -> web.Response:
     try:
-        spec = json.loads(await request.read())
+        rule = rule_from_spec(json.loads(await request.read()))
     except ValueError as error:
-        return _bad_request(f"body is not JSON: {error}")
-    if not isinstance(spec, dict) or not isinstance(spec.get("public_key"), str):
-        return _bad_request(
-            'expected {"public_key": PK, "status": ..., "route": ..., "times": ...}'
-        )
-    allowed = {"public_key", "status", "route", "times", "reject", "retry_after"}
-    unknown = sorted(set(spec) - allowed)
-    if unknown:
-        return _bad_request(f"unknown fault options: {unknown}; allowed: {sorted(allowed)}")
-    try:
-        rule = FaultRule(**spec)
-    except (TypeError, ValueError) as error:
         return _bad_request(str(error))
     request.app[SERVICES].faults.add(rule)
     return _json(rule.to_json(), status=201)

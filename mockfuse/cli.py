@@ -20,6 +20,7 @@ from typing import Any
 
 from mockfuse import __version__
 from mockfuse.config import DEFAULT_MAX_BODY_SIZE, ServerConfig, Services
+from mockfuse.faults import rule_from_spec
 from mockfuse.prompts import PromptError, prompt_from_spec
 from mockfuse.server import base_url, make_app, start_site
 from mockfuse.snapshot.compare import describe_difference, find_changes, snapshot_text
@@ -72,6 +73,14 @@ def _serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="ingestion body limit; larger requests get 413 (default: Langfuse's 4.5 MB)",
     )
     serve.add_argument("--project-id", default=ServerConfig.project_id, help="project id to report")
+    serve.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="JSON",
+        help='a fault rule, as the admin API takes it: \'{"public_key": "pk-lf-local", '
+        '"status": 503, "times": 2}\' (repeatable)',
+    )
     serve.add_argument(
         "--prompts",
         type=Path,
@@ -142,6 +151,11 @@ def run_serve(args: argparse.Namespace) -> int:
     )
     services = Services(config)
     _load_prompts(services, args.prompts)
+    for spec in args.fault:
+        try:
+            services.faults.add(rule_from_spec(json.loads(spec)))
+        except ValueError as error:
+            raise UsageError(f"--fault {spec}: {error}") from None
     try:
         asyncio.run(_serve(services))
     except OSError as error:

@@ -246,18 +246,23 @@ class MockfuseTenant:
 
     def fail(
         self,
-        status: int = 503,
+        status: int | None = 503,
         *,
         route: str = "*",
-        times: int = 1,
+        times: int | None = 1,
         reject: int = 1,
         retry_after: int | None = None,
+        delay: float = 0.0,
+        drop: bool = False,
+        malformed: bool = False,
+        fraction: float | None = None,
+        seed: int = 0,
     ) -> FaultRule:
-        """Answer this tenant's next ``times`` requests to ``route`` (a glob) with ``status``.
-
-        ``status=207`` answers an ingestion batch with its first ``reject`` events rejected
-        and the rest accepted — what makes Langfuse SDKs re-send the batch.
-        """
+        """Misbehave on this tenant's next ``times`` requests to ``route`` (a glob): answer
+        ``status`` (429 with ``retry_after``, 5xx, …), or with ``status=207`` reject the first
+        ``reject`` events of a batch and accept the rest; ``drop`` the connection; answer
+        ``malformed`` JSON; wait ``delay`` seconds first. With ``fraction``, fire on that share
+        of matching requests, drawn from ``seed``. A faulted request stores nothing."""
         rule = FaultRule(
             self.public_key,
             status=status,
@@ -265,5 +270,10 @@ class MockfuseTenant:
             times=times,
             reject=reject,
             retry_after=retry_after,
+            delay=delay,
+            drop=drop,
+            malformed=malformed,
+            fraction=fraction,
+            seed=seed,
         )
         return self._services.faults.add(rule)

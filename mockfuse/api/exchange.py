@@ -8,6 +8,7 @@ client sees the answer.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import zlib
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from aiohttp import web
 
 from mockfuse.auth import AuthError, Principal
 from mockfuse.config import SERVICES, Services
-from mockfuse.faults import FaultRule
+from mockfuse.faults import MALFORMED_BODY, FaultRule
 from mockfuse.projection import Event
 
 ONE_MEGABYTE = 1_048_576  # Next.js's default body limit, which Langfuse's other routes keep
@@ -70,8 +71,35 @@ class Exchange:
         self.raw_body = raw_body
         self.principal = principal
         self.public_key = principal.public_key if principal else claimed_key
-        # A 207 fault rule that the route applies to its own answer.
+        # A fault rule that let the route work: a 207 that the route applies to its own
+        # answer, or a delay. Its note goes into the request log with the answer.
         self.fault: FaultRule | None = None
+
+    def _capture(
+        self,
+        status: int,
+        response: Any,
+        *,
+        body: Any = None,
+        events: Iterable[Event] = (),
+        note: str | None = None,
+    ) -> None:
+        request = self.request
+        if note is None and self.fault is not None:
+            note = self.fault.describe()
+        self.services.store.capture(
+            public_key=self.public_key,
+            method=request.method,
+            path=request.path,
+            query=dict(request.query),
+            headers=dict(request.headers),
+            raw_body=self.raw_body,
+            body=body,
+            status=status,
+            response=response,
+            events=events,
+            note=note,
+        )
 
     def answer(
         self,
@@ -83,20 +111,7 @@ class Exchange:
         note: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> web.Response:
-        request = self.request
-        self.services.store.capture(
-            public_key=self.public_key,
-            method=request.method,
-            path=request.path,
-            query=dict(request.query),
-            headers=dict(request.headers),
-            raw_body=self.raw_body,
-            body=body,
-            status=status,
-            response=payload,
-            events=events,
-            note=note,
-        )
+        self._capture(status, payload, body=body, events=events, note=note)
         return web.Response(
             status=status,
             text=json_dumps(payload),
@@ -129,9 +144,24 @@ class Exchange:
         return None
 
     def answer_fault(self, rule: FaultRule) -> web.Response:
+        """Answer as ``rule`` says, storing nothing: a status, a malformed body, or no answer."""
+        note = rule.describe()
+        try:  # the log still shows what the client sent, so a test can compare its retry
+            body = parse_json(self.body_within(ONE_MEGABYTE * 64))
+        except ValueError:
+            body = None
+        if rule.drop:
+            self._capture(0, None, body=body, note=note)
+            if self.request.transport is not None:
+                self.request.transport.abort()
+            raise ConnectionResetError(note)
+        status = rule.status or 200
+        if rule.malformed:
+            self._capture(status, MALFORMED_BODY, body=body, note=note)
+            return web.Response(status=status, text=MALFORMED_BODY, content_type="application/json")
         headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else None
-        payload = {"message": "mockfuse fault rule", "error": f"InjectedFault{rule.status}"}
-        return self.answer(rule.status, payload, note=rule.describe(), headers=headers)
+        payload = {"message": "mockfuse fault rule", "error": f"InjectedFault{status}"}
+        return self.answer(status, payload, body=body, note=note, headers=headers)
 
 
 async def _read_body(request: web.Request, limit: int) -> bytes | None:
@@ -185,7 +215,10 @@ async def open_exchange(
     if authenticate and auth_error is not None:
         return exchange.answer(401, {"error": "UnauthorizedError", "message": auth_error.message})
     rule = services.faults.take(exchange.public_key, request.path)
-    if rule is not None and rule.status != 207:
-        return exchange.answer_fault(rule)
-    exchange.fault = rule
+    if rule is not None:
+        if rule.delay:
+            await asyncio.sleep(rule.delay)  # the fault itself: a slow server
+        if rule.stores_nothing:
+            return exchange.answer_fault(rule)
+        exchange.fault = rule
     return exchange

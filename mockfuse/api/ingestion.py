@@ -16,7 +16,6 @@ from aiohttp import web
 from mockfuse.api.exchange import TooLarge, open_exchange, parse_json
 from mockfuse.api.ingestion_schema import describe, envelope_issues, json_kind
 from mockfuse.config import SERVICES
-from mockfuse.faults import FaultRule
 from mockfuse.projection import Event
 
 routes = web.RouteTableDef()
@@ -42,10 +41,11 @@ def _envelope_id(event: Any) -> str:
     return event_id if isinstance(event_id, str) else "unknown"
 
 
-def judge_batch(batch: list[Any], *, scores_only: bool, fault: FaultRule | None) -> BatchVerdict:
-    """Sort a batch's events into accepted and rejected, as Langfuse's batch processor does."""
+def judge_batch(batch: list[Any], *, scores_only: bool, reject: int = 0) -> BatchVerdict:
+    """Sort a batch's events into accepted and rejected, as Langfuse's batch processor does;
+    ``reject`` valid events are rejected anyway, for a 207 fault rule."""
     verdict = BatchVerdict()
-    to_fail = fault.reject if fault is not None else 0
+    to_fail = reject
     for event in batch:
         event_id = _envelope_id(event)
         issues = envelope_issues(event)
@@ -92,12 +92,10 @@ async def ingestion(request: web.Request) -> web.Response:
             400, {"message": INVALID, "errors": _shape_errors(payload)}, body=payload
         )
     principal = exchange.principal
+    fault = exchange.fault
     verdict = judge_batch(
         payload["batch"],
         scores_only=principal is not None and principal.scope == "scores",
-        fault=exchange.fault,
+        reject=fault.reject if fault is not None and fault.status == 207 else 0,
     )
-    note = exchange.fault.describe() if exchange.fault else None
-    return exchange.answer(
-        207, verdict.response(), body=payload, events=verdict.accepted, note=note
-    )
+    return exchange.answer(207, verdict.response(), body=payload, events=verdict.accepted)
