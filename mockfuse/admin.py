@@ -71,7 +71,10 @@ async def list_scores(request: web.Request) -> web.Response:
 @routes.get(f"{PREFIX}/tenants")
 async def list_tenants(request: web.Request) -> web.Response:
     store = request.app[SERVICES].store
-    tenants = [{"public_key": key, **store.counts(key)} for key in store.public_keys()]
+    tenants = [
+        {"public_key": key, **store.counts(key), **store.evicted(key)}
+        for key in store.public_keys()
+    ]
     return _json({"data": tenants})
 
 

@@ -74,6 +74,38 @@ def _serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     serve.add_argument("--project-id", default=ServerConfig.project_id, help="project id to report")
     serve.add_argument(
+        "--max-batch-events",
+        type=int,
+        default=ServerConfig.max_batch_events,
+        metavar="N",
+        help="events one ingestion batch may carry; more get 413 (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--max-header-size",
+        type=int,
+        default=ServerConfig.max_header_size,
+        metavar="BYTES",
+        help="longest request line or header; longer get 400 (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--max-requests",
+        type=int,
+        metavar="N",
+        help="keep the last N requests per tenant (and their events); /_mockfuse/tenants "
+        "counts what was evicted",
+    )
+    serve.add_argument(
+        "--journal",
+        type=Path,
+        metavar="FILE",
+        help="append every capture to FILE before answering; start on it again to restore",
+    )
+    serve.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="require Authorization: Bearer TOKEN on the admin API (needed off loopback)",
+    )
+    serve.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -138,18 +170,33 @@ async def _serve(services: Services) -> None:
 
 def run_serve(args: argparse.Namespace) -> int:
     if not _is_loopback(args.host):
+        if args.admin_token is None:
+            raise UsageError(
+                f"binding {args.host} exposes captured data beyond this machine: "
+                "give --admin-token to protect the admin API"
+            )
         print(
             f"mockfuse: warning: binding {args.host} exposes captured data beyond this machine",
             file=sys.stderr,
         )
+    if args.max_requests is not None and args.max_requests < 1:
+        raise UsageError("--max-requests must be at least 1")
     config = ServerConfig(
         host=args.host,
         port=args.port,
         keys=tuple(args.keys),
         max_body_size=args.max_body_size,
         project_id=args.project_id,
+        max_requests=args.max_requests,
+        max_batch_events=args.max_batch_events,
+        max_header_size=args.max_header_size,
+        journal=args.journal,
+        admin_token=args.admin_token,
     )
-    services = Services(config)
+    try:
+        services = Services(config)
+    except (OSError, ValueError) as error:
+        raise UsageError(f"cannot start: {error}") from None
     _load_prompts(services, args.prompts)
     for spec in args.fault:
         try:
@@ -174,6 +221,7 @@ def _snapshot_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--keep", action="append", default=[], metavar="GLOB", help="keep these paths verbatim"
     )
+    parser.add_argument("--admin-token", metavar="TOKEN", help="the server's --admin-token")
 
 
 def _snapshot_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -206,8 +254,11 @@ def _fetch_snapshot(args: argparse.Namespace) -> Any:
         + [("keep", glob) for glob in args.keep]
     )
     url = f"{args.url.rstrip('/')}/_mockfuse/snapshot?{query}"
+    headers = {"Authorization": f"Bearer {args.admin_token}"} if args.admin_token else {}
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers=headers), timeout=30
+        ) as response:
             return json.loads(response.read())
     except urllib.error.HTTPError as error:
         raise UsageError(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiohttp import web
 
 from mockfuse.auth import KeyRing
 from mockfuse.faults import FaultBook
+from mockfuse.journal import Journal, replay
 from mockfuse.media import MediaStore
 from mockfuse.prompts import PromptBook
 from mockfuse.store import Store
@@ -25,6 +27,17 @@ class ServerConfig:
     max_body_size: int = DEFAULT_MAX_BODY_SIZE
     project_id: str = "mockfuse-project"
     project_name: str = "mockfuse"
+    # Events one ingestion batch may carry; Langfuse has only its size limit, but a mock in
+    # a load test should not hold a million events because one request asked it to.
+    max_batch_events: int = 10_000
+    # Longest request line and header field, in bytes (aiohttp answers 400 past it).
+    max_header_size: int = 8190
+    # Requests kept per tenant (None: all); older ones go, with the events they stored.
+    max_requests: int | None = None
+    # Every capture appended here before its answer, and replayed from here at start.
+    journal: Path | None = None
+    # Required (as a Bearer token) on the admin API when set.
+    admin_token: str | None = None
 
 
 @dataclass
@@ -32,7 +45,7 @@ class Services:
     """The state every route works on, shared by the server thread and the test's handles."""
 
     config: ServerConfig
-    store: Store = field(default_factory=Store)
+    store: Store = field(init=False)
     faults: FaultBook = field(default_factory=FaultBook)
     prompts: PromptBook = field(default_factory=PromptBook)
     media: MediaStore = field(default_factory=MediaStore)
@@ -40,6 +53,11 @@ class Services:
 
     def __post_init__(self) -> None:
         self.keyring = KeyRing(self.config.keys, strict=bool(self.config.keys))
+        self.store = Store(max_requests=self.config.max_requests)
+        if self.config.journal is not None:
+            for capture in replay(self.config.journal):
+                self.store.capture(**capture)
+            self.store.journal = Journal(self.config.journal)
 
 
 SERVICES = web.AppKey("mockfuse_services", Services)

@@ -7,6 +7,7 @@ free port, point clients at ``url`` and read what arrived.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import threading
 from collections.abc import Awaitable, Callable
@@ -41,6 +42,25 @@ async def _never_a_crash(request: web.Request, handler: Handler) -> web.StreamRe
         return web.json_response({"error": "Internal Server Error"}, status=500)
 
 
+# Presigned media URLs carry their own permission, as blob storage does.
+_OPEN_ADMIN_PATHS = ("/_mockfuse/uploads/", "/_mockfuse/media/")
+
+
+@web.middleware
+async def _admin_token(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """With ``--admin-token``, the admin API wants ``Authorization: Bearer <token>``."""
+    token = request.app[SERVICES].config.admin_token
+    if (
+        token is not None
+        and request.path.startswith("/_mockfuse/")
+        and not request.path.startswith(_OPEN_ADMIN_PATHS)
+        and not hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}")
+    ):
+        message = "the admin API needs Authorization: Bearer <admin token>"
+        return web.json_response({"error": "UnauthorizedError", "message": message}, status=401)
+    return await handler(request)
+
+
 async def _unknown_route(request: web.Request) -> web.Response:
     # Logged like any request, so a test sees which call its client made that mockfuse
     # does not serve.
@@ -63,7 +83,7 @@ def make_app(
     services = services or Services(config or ServerConfig())
     app = web.Application(
         client_max_size=max(services.config.max_body_size, ONE_MEGABYTE),
-        middlewares=[_never_a_crash],
+        middlewares=[_never_a_crash, _admin_token],
     )
     app[SERVICES] = services
     for module in (health, projects, ingestion, otel, scores, prompts, media, read, admin):
@@ -85,10 +105,17 @@ def base_url(host: str, port: int) -> str:
 
 async def start_site(app: web.Application, host: str, port: int) -> tuple[web.AppRunner, int]:
     """Serve ``app`` on ``host:port`` (0 picks a free port); answers the runner and the port."""
+    header_limit = app[SERVICES].config.max_header_size
     # Bodies are inflated by the routes themselves, within their size limits: aiohttp's own
     # decompression would inflate a gzip bomb before any route could refuse it.
     runner = web.AppRunner(
-        app, access_log=None, handle_signals=False, shutdown_timeout=2.0, auto_decompress=False
+        app,
+        access_log=None,
+        handle_signals=False,
+        shutdown_timeout=2.0,
+        auto_decompress=False,
+        max_line_size=header_limit,
+        max_field_size=header_limit,
     )
     await runner.setup()
     site = web.TCPSite(runner, host, port, reuse_address=True)

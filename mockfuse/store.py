@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockfuse.journal import Journal
 from mockfuse.projection import Entity, Event, Projection, public_view
 
 
@@ -76,6 +77,10 @@ class Tenant:
     events: list[Event] = field(default_factory=list)
     event_ids: set[str] = field(default_factory=set)
     projection: Projection = field(default_factory=Projection)
+    # The events each request stored, so that evicting a request evicts them too.
+    stored_by_request: dict[int, list[Event]] = field(default_factory=dict)
+    evicted_requests: int = 0
+    evicted_events: int = 0
 
 
 def _copy(data: Any) -> Any:
@@ -86,7 +91,13 @@ def _copy(data: Any) -> Any:
 class Store:
     """Captures of every tenant; safe to use from any thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_requests: int | None = None, journal: Journal | None = None) -> None:
+        """``max_requests`` bounds each tenant's request log (and the events of the requests
+        it drops), for a long-running ``serve``; ``journal`` receives every capture."""
+        if max_requests is not None and max_requests < 1:
+            raise ValueError("max_requests must be at least 1")
+        self.max_requests = max_requests
+        self.journal = journal
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._tenants: dict[str | None, Tenant] = {}
@@ -111,7 +122,24 @@ class Store:
         note: str | None = None,
     ) -> CapturedRequest:
         """Log one request and store the events it carried, as one step."""
+        events = list(events)
         with self._lock:
+            if self.journal is not None:
+                self.journal.append(
+                    {
+                        "public_key": public_key,
+                        "method": method,
+                        "path": path,
+                        "query": query,
+                        "headers": headers,
+                        "raw_body": raw_body,
+                        "body": body,
+                        "status": status,
+                        "response": response,
+                        "events": events,
+                        "note": note,
+                    }
+                )
             self._seq += 1
             request = CapturedRequest(
                 seq=self._seq,
@@ -129,15 +157,37 @@ class Store:
             )
             tenant = self._tenant(public_key)
             tenant.requests.append(request)
-            for event in events:
-                event_id = event["id"]
-                if event_id in tenant.event_ids:
-                    continue
-                tenant.event_ids.add(event_id)
+            stored = [event for event in events if event["id"] not in tenant.event_ids]
+            for event in stored:
+                tenant.event_ids.add(event["id"])
                 tenant.events.append(event)
                 tenant.projection.add(event)
+            if stored:
+                tenant.stored_by_request[request.seq] = stored
+            if self.max_requests is not None:
+                self._evict(tenant, self.max_requests)
             self._notify()
         return request
+
+    @staticmethod
+    def _evict(tenant: Tenant, keep: int) -> None:
+        """Drop the oldest requests past ``keep``, with their events. Evicting in steps of a
+        tenth of ``keep`` lets the rebuild of what is left cost O(1) per request."""
+        if len(tenant.requests) <= keep + max(1, keep // 10):
+            return
+        dropped, tenant.requests = tenant.requests[:-keep], tenant.requests[-keep:]
+        for request in dropped:
+            tenant.evicted_events += len(tenant.stored_by_request.pop(request.seq, ()))
+        tenant.evicted_requests += len(dropped)
+        tenant.events = [
+            event
+            for request in tenant.requests
+            for event in tenant.stored_by_request.get(request.seq, ())
+        ]
+        tenant.event_ids = {event["id"] for event in tenant.events}
+        tenant.projection = Projection()
+        for event in tenant.events:
+            tenant.projection.add(event)
 
     def clear(self, public_key: str | None = None, *, all_tenants: bool = False) -> None:
         """Forget one tenant's captures, or every tenant's."""
@@ -199,6 +249,15 @@ class Store:
             if tenant is None:
                 return []
             return _copy([public_view(s) for s in tenant.projection.scores()])  # type: ignore[no-any-return]
+
+    def evicted(self, public_key: str | None) -> dict[str, int]:
+        """How many requests and events a tenant's bounded retention dropped."""
+        with self._lock:
+            tenant = self._tenants.get(public_key)
+            return {
+                "evicted_requests": tenant.evicted_requests if tenant else 0,
+                "evicted_events": tenant.evicted_events if tenant else 0,
+            }
 
     def counts(self, public_key: str | None) -> dict[str, int]:
         """How many requests, events and traces a tenant has; cheap enough to call per wake."""

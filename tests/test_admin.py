@@ -75,6 +75,8 @@ def test_tenants_lists_counts(two_tenants):
         "requests": 1,
         "events": 2,
         "traces": 2,
+        "evicted_requests": 0,
+        "evicted_events": 0,
     }
 
 

@@ -101,7 +101,11 @@ def test_the_admin_api_examples_run_against_mockfuse_serve():
 def test_the_quickstart_serve_command_works_on_a_fresh_copy(tmp_path):
     copy = tmp_path / "mockfuse"
     tracked = subprocess.run(
-        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     for name in tracked:
         if not (ROOT / name).exists():  # deleted in the working tree, not yet committed

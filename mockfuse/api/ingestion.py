@@ -91,6 +91,10 @@ async def ingestion(request: web.Request) -> web.Response:
         return exchange.answer(
             400, {"message": INVALID, "errors": _shape_errors(payload)}, body=payload
         )
+    most = request.app[SERVICES].config.max_batch_events
+    if len(payload["batch"]) > most:
+        message = f"Batch of {len(payload['batch'])} events exceeds the limit of {most}"
+        return exchange.answer(413, {"error": "PayloadTooLargeError", "message": message})
     principal = exchange.principal
     fault = exchange.fault
     verdict = judge_batch(
