@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from tests.support.client_envs import run_client
+from tests.support.client_envs import run_client, run_node_client
 
 pytestmark = pytest.mark.clients
 
@@ -173,3 +173,20 @@ def test_langfuse_sdk_2_reads_back_through_its_own_fetch_calls(mockfuse):
         "generation_model": "gpt-3.5-turbo",
         "sessions": ["session-abc"],
     }
+
+
+def test_the_legacy_js_sdk_gives_the_same_snapshot_as_python_sdk_2(mockfuse, mockfuse_server):
+    """The JS SDK batches in its own order (children before their trace, as recorded in
+    tests/data/captures) and sends explicit nulls; the snapshot holds."""
+    python = mockfuse_server.tenant()
+    try:
+        run_client("lf2", "lf2_common_workload.py", python.env)
+        run_node_client("js_legacy", "js_legacy_common_workload.cjs", mockfuse.env)
+        ingestion = [r for r in mockfuse.requests if r.path == INGESTION]
+        assert all(r.header("x-langfuse-sdk-name") == "langfuse-js" for r in ingestion)
+        assert all(r.response["errors"] == [] for r in ingestion)
+        events = [event for r in ingestion for event in r.body["batch"]]
+        assert any(value is None for event in events for value in event["body"].values())
+        assert mockfuse.snapshot() == python.snapshot()
+    finally:
+        python.close()
