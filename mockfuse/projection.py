@@ -14,7 +14,6 @@ the projection, known only through what points at it, and nothing is dropped.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,9 +119,12 @@ def clean_environment(value: Any) -> str:
 
 @dataclass
 class _EntityEvents:
-    """One entity's events in merge order, and the merged result while it is current."""
+    """One entity's events as they arrived, and the merged result while it is current.
 
-    keyed: list[tuple[tuple[int, float, str], int, Event]] = field(default_factory=list)
+    Events are put in merge order only when the entity is merged, on read: storing one stays
+    an append, which is what a load test exercises."""
+
+    events: list[Event] = field(default_factory=list)
     merged: Entity | None = None
     first_seen: int = 0
 
@@ -171,7 +173,7 @@ class Projection:
         record = entities.get(entity_id)
         if record is None:
             record = entities[entity_id] = _EntityEvents(first_seen=self._arrivals)
-        bisect.insort(record.keyed, (_merge_order(event), self._arrivals, event))
+        record.events.append(event)
         record.merged = None
         self._traces = None
 
@@ -184,7 +186,8 @@ class Projection:
         result = []
         for entity_id, record in self._entities[kind].items():
             if record.merged is None:
-                record.merged = builder(entity_id, [event for _, _, event in record.keyed])
+                in_order = sorted(record.events, key=_merge_order)
+                record.merged = builder(entity_id, in_order)
                 record.merged["_seen"] = record.first_seen
             result.append(record.merged)
         return result

@@ -8,6 +8,7 @@ done here with one regular expression.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -36,6 +37,7 @@ def parse_timestamp(value: object) -> datetime | None:
         return None
 
 
+@functools.lru_cache(maxsize=64)  # a run sees a handful of offsets, millions of times
 def _offset(text: str) -> timezone:
     sign = -1 if text[0] == "-" else 1
     digits = text[1:].replace(":", "")
