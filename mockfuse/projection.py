@@ -177,6 +177,20 @@ class Projection:
         record.merged = None
         self._traces = None
 
+    def discard(self, event: Event) -> None:
+        """Forget ``event`` (bounded retention evicts the oldest); an entity left with no
+        events is gone."""
+        kind = entity_kind(event["type"])
+        entity_id = event["body"].get("id")
+        record = self._entities[kind].get(entity_id) if kind is not None else None
+        if record is None:
+            return
+        record.events = [kept for kept in record.events if kept is not event]
+        if not record.events:
+            del self._entities[kind][entity_id]  # type: ignore[index]
+        record.merged = None
+        self._traces = None
+
     def _merged(self, kind: str) -> list[Entity]:
         builder = {
             "trace": self._merge_trace,

@@ -172,22 +172,20 @@ class Store:
     @staticmethod
     def _evict(tenant: Tenant, keep: int) -> None:
         """Drop the oldest requests past ``keep``, with their events. Evicting in steps of a
-        tenth of ``keep`` lets the rebuild of what is left cost O(1) per request."""
+        tenth of ``keep`` keeps the cost per request O(1)."""
         if len(tenant.requests) <= keep + max(1, keep // 10):
             return
         dropped, tenant.requests = tenant.requests[:-keep], tenant.requests[-keep:]
-        for request in dropped:
-            tenant.evicted_events += len(tenant.stored_by_request.pop(request.seq, ()))
-        tenant.evicted_requests += len(dropped)
-        tenant.events = [
-            event
-            for request in tenant.requests
-            for event in tenant.stored_by_request.get(request.seq, ())
+        evicted = [
+            event for request in dropped for event in tenant.stored_by_request.pop(request.seq, ())
         ]
-        tenant.event_ids = {event["id"] for event in tenant.events}
-        tenant.projection = Projection()
-        for event in tenant.events:
-            tenant.projection.add(event)
+        for event in evicted:
+            tenant.event_ids.discard(event["id"])
+            tenant.projection.discard(event)
+        gone = {id(event) for event in evicted}
+        tenant.events = [event for event in tenant.events if id(event) not in gone]
+        tenant.evicted_requests += len(dropped)
+        tenant.evicted_events += len(evicted)
 
     def clear(self, public_key: str | None = None, *, all_tenants: bool = False) -> None:
         """Forget one tenant's captures, or every tenant's."""
