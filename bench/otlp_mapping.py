@@ -11,13 +11,11 @@ import argparse
 import gzip
 import json
 import os
-import statistics
-import time
-from collections.abc import Callable
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+from timing import median_seconds
 
-from mockfuse.api.exchange import gunzip
+from mockfuse.api.exchange import LARGEST_BODY, gunzip
 from mockfuse.otel.mapping import events_from_spans
 from mockfuse.otel.spans import spans_from_protobuf
 
@@ -55,15 +53,6 @@ def export() -> bytes:
     return gzip.compress(request.SerializeToString())
 
 
-def median_seconds(work: Callable[[], object], runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -76,7 +65,7 @@ def main() -> None:
         ExportTraceServiceRequest().ParseFromString(gzip.decompress(body))
 
     def decode_and_map() -> None:
-        events_from_spans(spans_from_protobuf(gunzip(body, 64 * 1_048_576)))
+        events_from_spans(spans_from_protobuf(gunzip(body, LARGEST_BODY)))
 
     alone = median_seconds(decode_only, args.runs)
     mapped = median_seconds(decode_and_map, args.runs)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
 import uuid
-from collections.abc import Callable
 from typing import Any
+
+from timing import median_seconds
 
 from mockfuse.projection import Projection, public_view
 from mockfuse.snapshot.normalize import normalize
@@ -67,15 +66,6 @@ def traces_of(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for t in projection.traces()
         ]
     )
-
-
-def median_seconds(work: Callable[[], object], runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
 
 
 def main() -> None:

@@ -22,6 +22,9 @@ from mockfuse.faults import MALFORMED_BODY, FaultRule
 from mockfuse.projection import Event
 
 ONE_MEGABYTE = 1_048_576  # Next.js's default body limit, which Langfuse's other routes keep
+# The largest body any route takes: the Python OTLP exporter's own ceiling (max_request_size,
+# measured before compression), also used for media uploads.
+LARGEST_BODY = 64 * ONE_MEGABYTE
 
 
 def _reject_constant(name: str) -> Any:
@@ -147,7 +150,7 @@ class Exchange:
         """Answer as ``rule`` says, storing nothing: a status, a malformed body, or no answer."""
         note = rule.describe()
         try:  # the log still shows what the client sent, so a test can compare its retry
-            body = parse_json(self.body_within(ONE_MEGABYTE * 64))
+            body = parse_json(self.body_within(LARGEST_BODY))
         except ValueError:
             body = None
         if rule.drop:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockfuse.api.exchange import open_exchange, parse_json
+from mockfuse.api.exchange import LARGEST_BODY, open_exchange, parse_json
 from mockfuse.config import SERVICES
 from mockfuse.media import MediaError
 
 routes = web.RouteTableDef()
 
-UPLOAD_LIMIT = 64 * 1_048_576
 INVALID = "Invalid request data"
 
 
@@ -79,7 +78,7 @@ async def media_by_id(request: web.Request) -> web.Response:
 @routes.put("/_mockfuse/uploads/{token}")
 async def upload(request: web.Request) -> web.Response:
     """The presigned upload URL: no key needed, the token is the permission, as with S3."""
-    if request.content_length is not None and request.content_length > UPLOAD_LIMIT:
+    if request.content_length is not None and request.content_length > LARGEST_BODY:
         return web.json_response({"error": "PayloadTooLargeError"}, status=413)
     content = await request.read()
     try:

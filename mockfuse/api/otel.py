@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import TooLarge, open_exchange, parse_json
+from mockfuse.api.exchange import LARGEST_BODY, TooLarge, open_exchange, parse_json
 from mockfuse.api.ingestion_schema import envelope_issues
 from mockfuse.otel.mapping import events_from_spans
 from mockfuse.otel.spans import InvalidExport, Span, spans_from_json, spans_from_protobuf
@@ -21,8 +21,6 @@ from mockfuse.projection import Event
 
 routes = web.RouteTableDef()
 
-# The Python exporter's own ceiling (max_request_size, measured before compression).
-OTLP_BODY_LIMIT = 64 * 1_048_576
 MAX_INGESTION_VERSION = 4
 
 
@@ -33,7 +31,7 @@ def _logged(spans: list[Span]) -> list[dict[str, Any]]:
 
 @routes.route("*", "/api/public/otel/v1/traces")
 async def otel_traces(request: web.Request) -> web.Response:
-    exchange = await open_exchange(request, methods=("POST",), limit=OTLP_BODY_LIMIT)
+    exchange = await open_exchange(request, methods=("POST",), limit=LARGEST_BODY)
     if isinstance(exchange, web.Response):
         return exchange
     refused = exchange.refuse_scores_only_key()
@@ -48,9 +46,9 @@ async def otel_traces(request: web.Request) -> web.Response:
         return exchange.answer(400, {"error": message})
 
     try:
-        body = exchange.body_within(OTLP_BODY_LIMIT)
+        body = exchange.body_within(LARGEST_BODY)
     except TooLarge:
-        return exchange.answer_too_large(OTLP_BODY_LIMIT)
+        return exchange.answer_too_large(LARGEST_BODY)
     except ValueError:
         return exchange.answer(400, {"error": "Failed to decompress request body"})
 
