@@ -7,6 +7,7 @@ each item names its tenant in ``public_key``. Admin calls are not captured thems
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -46,6 +47,15 @@ def _listing(request: web.Request, read: Callable[[Store, str | None], list[Any]
 @routes.get(f"{PREFIX}/requests")
 async def list_requests(request: web.Request) -> web.Response:
     return _listing(request, lambda store, key: [r.to_json() for r in store.requests(key)])
+
+
+@routes.get(f"{PREFIX}/requests/{{seq:\\d+}}")
+async def one_request(request: web.Request) -> web.Response:
+    captured = request.app[SERVICES].store.request(int(request.match_info["seq"]))
+    if captured is None:
+        message = f"request {request.match_info['seq']} is not in the request log"
+        return _json({"error": "NotFound", "message": message}, status=404)
+    return _json(captured.to_json())
 
 
 @routes.get(f"{PREFIX}/events")
@@ -94,7 +104,11 @@ async def snapshot(request: web.Request) -> web.Response:
         ignore=request.query.getall("ignore", []),
         keep=request.query.getall("keep", []),
     )
-    return web.Response(text=snapshot_text(data), content_type="application/json")
+    response = web.Response(text=snapshot_text(data), content_type="application/json")
+    if "download" in request.query:
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{public_key}-{view}")
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.json"'
+    return response
 
 
 @routes.delete(f"{PREFIX}/captures")

@@ -26,6 +26,7 @@ from mockfuse.server import base_url, make_app, start_site
 from mockfuse.snapshot.compare import describe_difference, find_changes, snapshot_text
 from mockfuse.snapshot.files import read_snapshot, write_snapshot
 from mockfuse.snapshot.views import VIEWS
+from mockfuse.viewer import VIEWER_PATH
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
 
@@ -122,12 +123,19 @@ def _serve_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
 
 
+def _viewer_url(config: ServerConfig, url: str) -> str:
+    # With an admin token the link carries it once; the page then keeps it in a cookie.
+    token = f"?token={urllib.parse.quote(config.admin_token)}" if config.admin_token else ""
+    return f"{url}{VIEWER_PATH}{token}"
+
+
 def _banner(config: ServerConfig, port: int) -> str:
     url = base_url(config.host, port)
     public_key, secret_key = config.keys[0] if config.keys else (LOCAL_PUBLIC_KEY, LOCAL_SECRET_KEY)
     keys_note = "only the keys given with --keys" if config.keys else "any key pair"
     lines = [
         f"mockfuse {__version__} serving at {url} (accepts {keys_note})",
+        f"trace viewer: {_viewer_url(config, url)}",
         f"admin API: {url}/_mockfuse/",
         "point Langfuse clients here:",
         f"  export LANGFUSE_HOST={url}",

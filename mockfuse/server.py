@@ -16,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse import admin
+from mockfuse import admin, viewer
 from mockfuse.api import health, ingestion, media, otel, projects, prompts, read, scores
 from mockfuse.api.exchange import ONE_MEGABYTE, open_exchange
 from mockfuse.config import SERVICES, ServerConfig, Services
@@ -46,19 +46,38 @@ async def _never_a_crash(request: web.Request, handler: Handler) -> web.StreamRe
 _OPEN_ADMIN_PATHS = ("/_mockfuse/uploads/", "/_mockfuse/media/")
 
 
+ADMIN_COOKIE = "mockfuse_admin_token"
+
+
 @web.middleware
 async def _admin_token(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """With ``--admin-token``, the admin API wants ``Authorization: Bearer <token>``."""
+    """With ``--admin-token``, the admin API wants ``Authorization: Bearer <token>``.
+
+    A browser cannot send that header, so the viewer's page also takes ``?token=`` once and
+    keeps it in a cookie that only the admin paths receive.
+    """
     token = request.app[SERVICES].config.admin_token
     if (
-        token is not None
-        and request.path.startswith("/_mockfuse/")
-        and not request.path.startswith(_OPEN_ADMIN_PATHS)
-        and not hmac.compare_digest(request.headers.get("Authorization", ""), f"Bearer {token}")
+        token is None
+        or not request.path.startswith("/_mockfuse")
+        or request.path.startswith(_OPEN_ADMIN_PATHS)
     ):
+        return await handler(request)
+    given = request.headers.get("Authorization", "")
+    from_page = request.path == viewer.VIEWER_PATH and "token" in request.query
+    if from_page:
+        given = f"Bearer {request.query['token']}"
+    elif ADMIN_COOKIE in request.cookies:
+        given = f"Bearer {request.cookies[ADMIN_COOKIE]}"
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         message = "the admin API needs Authorization: Bearer <admin token>"
         return web.json_response({"error": "UnauthorizedError", "message": message}, status=401)
-    return await handler(request)
+    response = await handler(request)
+    if from_page:
+        response.set_cookie(
+            ADMIN_COOKIE, token, path="/_mockfuse", httponly=True, samesite="Strict"
+        )
+    return response
 
 
 async def _unknown_route(request: web.Request) -> web.Response:
@@ -88,6 +107,7 @@ def make_app(
     app[SERVICES] = services
     for module in (health, projects, ingestion, otel, scores, prompts, media, read, admin):
         app.add_routes(module.routes)
+    viewer.install(app)
     app.router.add_route("*", "/{tail:.*}", _unknown_route)
     return app
 

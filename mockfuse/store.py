@@ -102,6 +102,8 @@ class Store:
         self._changed = threading.Condition(self._lock)
         self._tenants: dict[str | None, Tenant] = {}
         self._seq = 0
+        # Bumped on every change, so a watcher (the viewer's live stream) can tell it missed one.
+        self._generation = 0
         self._async_waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
 
     # -- writing ---------------------------------------------------------------------------
@@ -208,6 +210,15 @@ class Store:
         with self._lock:
             return list(self._tenants)
 
+    def request(self, seq: int) -> CapturedRequest | None:
+        """One logged request by its sequence number, whichever tenant it belongs to."""
+        with self._lock:
+            for tenant in self._tenants.values():
+                for captured in reversed(tenant.requests):
+                    if captured.seq == seq:
+                        return captured
+            return None
+
     def requests(self, public_key: str | None) -> list[CapturedRequest]:
         with self._lock:
             tenant = self._tenants.get(public_key)
@@ -271,7 +282,13 @@ class Store:
 
     # -- waiting ---------------------------------------------------------------------------
 
+    @property
+    def generation(self) -> int:
+        """How many changes the store has seen; grows with every capture and clear."""
+        return self._generation
+
     def _notify(self) -> None:
+        self._generation += 1
         self._changed.notify_all()
         for loop, wake in list(self._async_waiters):
             try:

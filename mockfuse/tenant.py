@@ -10,12 +10,14 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from mockfuse.faults import FaultRule
 from mockfuse.projection import Entity, Event
 from mockfuse.snapshot import normalized_snapshot
 from mockfuse.snapshot.session import SnapshotsOfTest
 from mockfuse.store import CapturedRequest
+from mockfuse.viewer import VIEWER_PATH
 
 if TYPE_CHECKING:
     from mockfuse.config import Services
@@ -71,6 +73,11 @@ class MockfuseTenant:
         self._services.keyring.forget(self.public_key)
         self._services.prompts.forget(self.public_key)
         self._services.media.forget(self.public_key)
+
+    @property
+    def viewer_url(self) -> str:
+        """This tenant in the trace viewer: open it in a browser while a test is paused."""
+        return f"{self.url}{VIEWER_PATH}#{urlencode({'tenant': self.public_key})}"
 
     @property
     def env(self) -> dict[str, str]:

@@ -31,7 +31,7 @@ def serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
         if match is None:
             process.kill()
             raise AssertionError(f"no URL in {first!r}; stderr: {process.stderr.read()}")
-        banner = [first] + [process.stdout.readline() for _ in range(8)]
+        banner = [first] + [process.stdout.readline() for _ in range(9)]
         yield process, match.group(1), banner
     finally:
         if process.poll() is None:
@@ -56,6 +56,7 @@ def test_serve_prints_its_url_and_env_and_stops_cleanly_on_a_signal(stop_signal)
         for name in ("LANGFUSE_HOST", "LANGFUSE_BASE_URL", "LANGFUSE_BASEURL"):
             assert f"export {name}={url}" in text
         assert "export LANGFUSE_PUBLIC_KEY=pk-lf-local" in text
+        assert f"trace viewer: {url}/_mockfuse/\n" in text
         assert f"admin API: {url}/_mockfuse/" in text
         assert url.startswith("http://127.0.0.1:")
 
