@@ -167,6 +167,13 @@ def usage(value: Any) -> str | None:
     problem = json_object(value)
     if problem is not None or value is None:
         return problem
+    # Only the keys present can be wrong; when one is, the first in schema order is named.
+    for key, item in value.items():
+        check = _USAGE_CHECKS.get(key)
+        if check is not None and check(item) is not None:
+            break
+    else:
+        return None
     for key, check in _USAGE_CHECKS.items():
         problem = check(value.get(key))
         if problem is not None:
@@ -181,6 +188,12 @@ class BodySchema:
     fields: Mapping[str, Check]
     required: frozenset[str] = frozenset()
     refinements: tuple[Callable[[dict[str, Any]], Issue | None], ...] = field(default=())
+    # The fields whose value can be wrong: validation is the hot path of ingestion.
+    checked: dict[str, Check] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        checked = {name: check for name, check in self.fields.items() if check is not anything}
+        object.__setattr__(self, "checked", checked)
 
 
 def _extend(base: BodySchema, extra: Mapping[str, Check], required: set[str]) -> BodySchema:
@@ -420,9 +433,14 @@ def body_issues(schema: BodySchema, body: dict[str, Any]) -> list[Issue]:
     for name in schema.required:
         if body.get(name) is None:
             issues.append(_issue(["body", name], "Required"))
+    checked = schema.checked
     for name, value in body.items():
-        check = schema.fields.get(name)
-        if check is None or value is None:
+        if value is None:
+            continue
+        check = checked.get(name)
+        if check is None:
+            continue
+        if check is string and type(value) is str:  # the commonest field, checked inline
             continue
         problem = check(value)
         if problem is not None:

@@ -46,9 +46,13 @@ class _Item:
     signature: str = ""
 
 
+# One encoder for every call: json.dumps with options builds a new one each time, which
+# costs more than the encoding itself for the small values hashed here.
+_ENCODE = json.JSONEncoder(sort_keys=True, default=str).encode
+
+
 def _digest(*parts: Any) -> str:
-    text = json.dumps(parts, sort_keys=True, default=str)
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return hashlib.blake2b(_ENCODE(parts).encode(), digest_size=12).hexdigest()
 
 
 def _masked(value: Any, shape: Shape, cache: dict[int, str]) -> dict[str, Any]:
@@ -78,7 +82,7 @@ def _masked(value: Any, shape: Shape, cache: dict[int, str]) -> dict[str, Any]:
 def _content(entity: dict[str, Any], shape: Shape, cache: dict[int, str]) -> str:
     key = id(entity)
     if key not in cache:
-        cache[key] = json.dumps(_masked(entity, shape, cache), sort_keys=True, default=str)
+        cache[key] = _ENCODE(_masked(entity, shape, cache))
     return cache[key]
 
 

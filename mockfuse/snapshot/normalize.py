@@ -18,6 +18,7 @@ Normalizing normalized data changes nothing.
 
 from __future__ import annotations
 
+import enum
 import fnmatch
 import re
 from collections import Counter
@@ -49,11 +50,15 @@ DEFAULT_IGNORE: dict[str, tuple[str, ...]] = {
 
 
 class PathRules:
-    """Globs over dotted key paths (list positions are not part of a path)."""
+    """Globs over dotted key paths (list positions are not part of a path).
+
+    A capture repeats the same few hundred paths many thousand times, so each path's verdict
+    is worked out once."""
 
     def __init__(self, ignore: Iterable[str], keep: Iterable[str]) -> None:
         self._ignore = _compile(ignore)
         self._keep = _compile(keep)
+        self._children: dict[str, dict[str, tuple[str, Verdict]]] = {}
 
     def kept(self, path: str) -> bool:
         return self._keep is not None and self._keep.match(path) is not None
@@ -64,6 +69,27 @@ class PathRules:
             and self._ignore.match(path) is not None
             and not self.kept(path)
         )
+
+    def children(self, path: str) -> dict[str, tuple[str, Verdict]]:
+        """The path and verdict of each key under ``path`` seen so far; ``child`` adds one."""
+        known = self._children.get(path)
+        if known is None:
+            known = self._children[path] = {}
+        return known
+
+    def child(self, path: str, key: str) -> tuple[str, Verdict]:
+        child = _join(path, key)
+        verdict = Verdict.DROP if self.dropped(child) else Verdict.WALK
+        if verdict is Verdict.WALK and self.kept(child):
+            verdict = Verdict.KEEP
+        self._children[path][key] = (child, verdict)
+        return child, verdict
+
+
+class Verdict(enum.Enum):
+    WALK = "walk"  # keep the key, and look at what is under it
+    KEEP = "keep"  # keep the key and everything under it as it is
+    DROP = "drop"
 
 
 def _compile(globs: Iterable[str]) -> re.Pattern[str] | None:
@@ -82,11 +108,14 @@ def _drop(value: Any, path: str, rules: PathRules) -> Any:
     """A copy of ``value`` without the dropped paths."""
     if isinstance(value, dict):
         copy: dict[str, Any] = {}
+        children = rules.children(path)
         for key, item in value.items():
-            child = _join(path, key)
-            if rules.dropped(child):
-                continue
-            copy[key] = item if rules.kept(child) else _drop(item, child, rules)
+            known = children.get(key)
+            child, verdict = known if known is not None else rules.child(path, key)
+            if verdict is Verdict.WALK:
+                copy[key] = _drop(item, child, rules) if isinstance(item, (dict, list)) else item
+            elif verdict is Verdict.KEEP:
+                copy[key] = item
         return copy
     if isinstance(value, list):
         return [_drop(item, path, rules) for item in value]
