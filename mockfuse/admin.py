@@ -6,13 +6,13 @@ each item names its tenant in ``public_key``. Admin calls are not captured thems
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
+from mockfuse.api.exchange import parse_json
 from mockfuse.config import SERVICES
 from mockfuse.faults import rule_from_spec
 from mockfuse.prompts import PromptError, prompt_from_spec
@@ -122,7 +122,7 @@ async def clear_captures(request: web.Request) -> web.Response:
 @routes.post(f"{PREFIX}/faults")
 async def add_fault(request: web.Request) -> web.Response:
     try:
-        rule = rule_from_spec(json.loads(await request.read()))
+        rule = rule_from_spec(parse_json(await request.read()))
     except ValueError as error:
         return _bad_request(str(error))
     request.app[SERVICES].faults.add(rule)
@@ -145,7 +145,7 @@ async def clear_faults(request: web.Request) -> web.Response:
 async def add_prompt(request: web.Request) -> web.Response:
     """A prompt for one tenant (``public_key``) or, without it, for every tenant."""
     try:
-        spec = json.loads(await request.read())
+        spec = parse_json(await request.read())
     except ValueError as error:
         return _bad_request(f"body is not JSON: {error}")
     try:

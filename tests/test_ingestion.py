@@ -246,8 +246,9 @@ def test_a_registered_public_key_with_another_secret_is_refused(mockfuse):
         (b'{"batch": {"id": 1}}', "batch: Expected array, received object"),
         (b'"batch"', "Expected object, received string"),
         (b"\xff\xfe", "Invalid JSON"),
+        (b'{"batch": [' + b"[" * 5000 + b"]" * 5000 + b"]}", "Invalid JSON"),
     ],
-    ids=["malformed", "NaN", "array", "no batch", "batch object", "string", "not utf-8"],
+    ids=["malformed", "NaN", "array", "no batch", "batch object", "string", "not utf-8", "deep"],
 )
 def test_a_request_that_is_not_a_batch_gets_400_with_json(mockfuse, body, error):
     response = post_raw(mockfuse, INGESTION, body)

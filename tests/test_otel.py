@@ -134,6 +134,17 @@ def test_an_otlp_json_export_like_langfuse_otel_is_mapped_as_langfuse_maps_it(mo
     assert (llm["level"], llm["statusMessage"]) == ("ERROR", "slow")
 
 
+def test_an_attribute_nested_deeper_than_python_decodes_is_kept_as_its_text(mockfuse):
+    export = langfuse_js_export()
+    deep = "[" * 5000 + "]" * 5000
+    export["resourceSpans"][0]["scopeSpans"][0]["spans"][0]["attributes"].append(
+        attr("langfuse.observation.output", deep)
+    )
+    assert post_otlp(mockfuse, json.dumps(export).encode()).status_code == 200
+    root = next(o for o in mockfuse.observations if o["id"] == ROOT_ID)
+    assert root["output"] == deep
+
+
 def test_a_gzipped_protobuf_export_recorded_from_sdk_5_is_captured(mockfuse):
     [record] = [
         json.loads(line)

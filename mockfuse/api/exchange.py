@@ -32,8 +32,12 @@ def _reject_constant(name: str) -> Any:
 
 
 def parse_json(raw: bytes) -> Any:
-    """Parse as JavaScript's JSON.parse would: NaN and Infinity are errors."""
-    return json.loads(raw, parse_constant=_reject_constant)
+    """Parse as JavaScript's JSON.parse would: NaN and Infinity are errors. JSON nested deeper
+    than Python can decode (about a thousand levels) is refused as invalid, not a crash."""
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ValueError("nested too deeply to decode") from None
 
 
 class TooLarge(ValueError):
@@ -77,6 +81,9 @@ class Exchange:
         # A fault rule that let the route work: a 207 that the route applies to its own
         # answer, or a delay. Its note goes into the request log with the answer.
         self.fault: FaultRule | None = None
+        # The body as ``parse_body`` decoded it, and the text it decoded: the store keeps the
+        # text rather than the decoded objects.
+        self._parsed: tuple[Any, bytes] | None = None
 
     def _capture(
         self,
@@ -86,10 +93,12 @@ class Exchange:
         body: Any = None,
         events: Iterable[Event] = (),
         note: str | None = None,
+        response_text: bytes | None = None,
     ) -> None:
         request = self.request
         if note is None and self.fault is not None:
             note = self.fault.describe()
+        parsed = self._parsed
         self.services.store.capture(
             public_key=self.public_key,
             method=request.method,
@@ -102,6 +111,8 @@ class Exchange:
             response=response,
             events=events,
             note=note,
+            body_text=parsed[1] if parsed is not None and parsed[0] is body else None,
+            response_text=response_text,
         )
 
     def answer(
@@ -114,13 +125,23 @@ class Exchange:
         note: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> web.Response:
-        self._capture(status, payload, body=body, events=events, note=note)
+        text = json_dumps(payload).encode()
+        self._capture(status, payload, body=body, events=events, note=note, response_text=text)
         return web.Response(
             status=status,
-            text=json_dumps(payload),
+            body=text,
             content_type="application/json",
+            charset="utf-8",
             headers=headers,
         )
+
+    def parse_body(self, limit: int) -> Any:
+        """The body decoded as JSON (inflated first when gzipped); TooLarge or ValueError as
+        ``body_within`` and ``parse_json`` raise them."""
+        text = self.body_within(limit)
+        parsed = parse_json(text)
+        self._parsed = (parsed, text)
+        return parsed
 
     def body_within(self, limit: int) -> bytes:
         """The body, inflated when it came gzipped; TooLarge when it inflates past ``limit``,
