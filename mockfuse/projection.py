@@ -14,9 +14,10 @@ the projection, known only through what points at it, and nothing is dropped.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from mockfuse.timestamps import normalize_timestamp, parse_timestamp
 from mockfuse.usage import (
@@ -29,6 +30,49 @@ from mockfuse.usage import (
 
 Event = dict[str, Any]
 Entity = dict[str, Any]
+
+
+class EventRef(NamedTuple):
+    """An accepted ingestion event kept as its place in the request's JSON text.
+
+    A decoded event is a tree of dicts and lists several times its JSON size, and every one of
+    them is walked by the garbage collector on each full collection; a reference is a tuple of
+    atoms that the collector stops tracking. The event is decoded when read."""
+
+    text: bytes  # the request body, as JSON text
+    position: int  # the event's index in its ``batch``
+    id: str
+    type: str
+    entity_id: object  # ``body.id``
+
+
+StoredEvent = Event | EventRef
+
+
+def event_id(event: StoredEvent) -> str:
+    return event.id if isinstance(event, EventRef) else event["id"]
+
+
+def _kind_and_entity(event: StoredEvent) -> tuple[str | None, object]:
+    if isinstance(event, EventRef):
+        return entity_kind(event.type), event.entity_id
+    return entity_kind(event["type"]), event["body"].get("id")
+
+
+class EventReader:
+    """Decodes stored events for one read, each request body once."""
+
+    def __init__(self) -> None:
+        self._batches: dict[int, list[Event]] = {}
+
+    def __call__(self, event: StoredEvent) -> Event:
+        if not isinstance(event, EventRef):
+            return event
+        batch = self._batches.get(id(event.text))
+        if batch is None:
+            batch = self._batches[id(event.text)] = json.loads(event.text)["batch"]
+        return batch[event.position]
+
 
 TRACE_FIELDS = (
     "name",
@@ -124,7 +168,7 @@ class _EntityEvents:
     Events are put in merge order only when the entity is merged, on read: storing one stays
     an append, which is what a load test exercises."""
 
-    events: list[Event] = field(default_factory=list)
+    events: list[StoredEvent] = field(default_factory=list)
     merged: Entity | None = None
     first_seen: int = 0
 
@@ -161,10 +205,8 @@ class Projection:
         self._arrivals = 0
         self._traces: list[Entity] | None = None
 
-    def add(self, event: Event) -> None:
-        kind = entity_kind(event["type"])
-        body = event["body"]
-        entity_id = body.get("id")
+    def add(self, event: StoredEvent) -> None:
+        kind, entity_id = _kind_and_entity(event)
         if kind is None or not isinstance(entity_id, str):
             # Langfuse reports such events as successes but never queues them.
             return
@@ -177,17 +219,18 @@ class Projection:
         record.merged = None
         self._traces = None
 
-    def discard(self, event: Event) -> None:
+    def discard(self, event: StoredEvent) -> None:
         """Forget ``event`` (bounded retention evicts the oldest); an entity left with no
         events is gone."""
-        kind = entity_kind(event["type"])
-        entity_id = event["body"].get("id")
-        record = self._entities[kind].get(entity_id) if kind is not None else None
+        kind, entity_id = _kind_and_entity(event)
+        if kind is None or not isinstance(entity_id, str):
+            return
+        record = self._entities[kind].get(entity_id)
         if record is None:
             return
         record.events = [kept for kept in record.events if kept is not event]
         if not record.events:
-            del self._entities[kind][entity_id]  # type: ignore[index]
+            del self._entities[kind][entity_id]
         record.merged = None
         self._traces = None
 
@@ -198,9 +241,10 @@ class Projection:
             "score": self._merge_score,
         }[kind]
         result = []
+        read = EventReader()
         for entity_id, record in self._entities[kind].items():
             if record.merged is None:
-                in_order = sorted(record.events, key=_merge_order)
+                in_order = sorted(map(read, record.events), key=_merge_order)
                 record.merged = builder(entity_id, in_order)
                 record.merged["_seen"] = record.first_seen
             result.append(record.merged)

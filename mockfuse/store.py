@@ -21,10 +21,30 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from mockfuse.journal import Journal
-from mockfuse.projection import Entity, Event, Projection, public_view
+from mockfuse.projection import (
+    Entity,
+    Event,
+    EventReader,
+    EventRef,
+    Projection,
+    StoredEvent,
+    event_id,
+    public_view,
+)
+
+
+class KeptJson(NamedTuple):
+    """A JSON value as it was decoded, or as its text, decoded again on each read: a stored
+    request costs its bytes, not the objects they decode into."""
+
+    value: Any = None
+    text: bytes | None = None
+
+    def get(self) -> Any:
+        return json.loads(self.text) if self.text is not None else self.value
 
 
 @dataclass(frozen=True)
@@ -39,10 +59,20 @@ class CapturedRequest:
     query: dict[str, str]
     headers: dict[str, str]
     raw_body: bytes
-    body: Any
+    kept_body: KeptJson
     status: int
-    response: Any
+    kept_response: KeptJson
     note: str | None = None
+
+    @property
+    def body(self) -> Any:
+        """The body decoded (JSON, or the spans of a protobuf export); a fresh copy each time."""
+        return self.kept_body.get()
+
+    @property
+    def response(self) -> Any:
+        """The JSON mockfuse answered with; a fresh copy each time."""
+        return self.kept_response.get()
 
     def header(self, name: str) -> str | None:
         """A header by name, case-insensitive, matching ``-`` and ``_`` alike (SDK 2.x
@@ -74,13 +104,30 @@ class CapturedRequest:
 class Tenant:
     public_key: str | None
     requests: list[CapturedRequest] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
+    events: list[StoredEvent] = field(default_factory=list)
     event_ids: set[str] = field(default_factory=set)
     projection: Projection = field(default_factory=Projection)
     # The events each request stored, so that evicting a request evicts them too.
-    stored_by_request: dict[int, list[Event]] = field(default_factory=dict)
+    stored_by_request: dict[int, list[StoredEvent]] = field(default_factory=dict)
     evicted_requests: int = 0
     evicted_events: int = 0
+
+
+def _kept_events(events: list[Event], body: Any, body_text: bytes | None) -> list[StoredEvent]:
+    """``events``, those of ``body``'s batch as references into ``body_text``."""
+    batch = body.get("batch") if isinstance(body, dict) else None
+    if body_text is None or not isinstance(batch, list):
+        return list(events)
+    position = {id(event): index for index, event in enumerate(batch)}
+    kept: list[StoredEvent] = []
+    for event in events:
+        index = position.get(id(event))
+        if index is None:
+            kept.append(event)
+        else:
+            entity_id = event["body"].get("id")
+            kept.append(EventRef(body_text, index, event["id"], event["type"], entity_id))
+    return kept
 
 
 def _copy(data: Any) -> Any:
@@ -122,8 +169,14 @@ class Store:
         response: Any,
         events: Iterable[Event] = (),
         note: str | None = None,
+        body_text: bytes | None = None,
+        response_text: bytes | None = None,
     ) -> CapturedRequest:
-        """Log one request and store the events it carried, as one step."""
+        """Log one request and store the events it carried, as one step.
+
+        ``body_text`` is the JSON text ``body`` was decoded from and ``response_text`` the
+        answer as sent: given, they are kept instead of the decoded objects, and the events
+        of the body's ``batch`` are kept as references into it."""
         events = list(events)
         with self._lock:
             if self.journal is not None:
@@ -152,16 +205,24 @@ class Store:
                 query=query,
                 headers=headers,
                 raw_body=raw_body,
-                body=body,
+                kept_body=KeptJson(None, body_text) if body_text is not None else KeptJson(body),
                 status=status,
-                response=response,
+                kept_response=(
+                    KeptJson(None, response_text)
+                    if response_text is not None
+                    else KeptJson(response)
+                ),
                 note=note,
             )
             tenant = self._tenant(public_key)
             tenant.requests.append(request)
-            stored = [event for event in events if event["id"] not in tenant.event_ids]
+            stored = _kept_events(
+                [event for event in events if event["id"] not in tenant.event_ids],
+                body,
+                body_text,
+            )
             for event in stored:
-                tenant.event_ids.add(event["id"])
+                tenant.event_ids.add(event_id(event))
                 tenant.events.append(event)
                 tenant.projection.add(event)
             if stored:
@@ -182,7 +243,7 @@ class Store:
             event for request in dropped for event in tenant.stored_by_request.pop(request.seq, ())
         ]
         for event in evicted:
-            tenant.event_ids.discard(event["id"])
+            tenant.event_ids.discard(event_id(event))
             tenant.projection.discard(event)
         gone = {id(event) for event in evicted}
         tenant.events = [event for event in tenant.events if id(event) not in gone]
@@ -227,7 +288,9 @@ class Store:
     def events(self, public_key: str | None) -> list[Event]:
         with self._lock:
             tenant = self._tenants.get(public_key)
-            return _copy(tenant.events) if tenant else []
+            if tenant is None:
+                return []
+            return _copy(list(map(EventReader(), tenant.events)))  # type: ignore[no-any-return]
 
     def traces(self, public_key: str | None) -> list[Entity]:
         """Merged traces, each with its ``observations`` and ``scores``."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import TooLarge, open_exchange, parse_json
+from mockfuse.api.exchange import TooLarge, open_exchange
 from mockfuse.api.ingestion_schema import describe, envelope_issues, json_kind
 from mockfuse.config import SERVICES
 from mockfuse.projection import Event
@@ -82,7 +82,7 @@ async def ingestion(request: web.Request) -> web.Response:
     if isinstance(exchange, web.Response):
         return exchange
     try:
-        payload = parse_json(exchange.body_within(limit))
+        payload = exchange.parse_body(limit)
     except TooLarge:
         return exchange.answer_too_large(limit)
     except ValueError as error:
