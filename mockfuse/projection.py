@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -59,6 +61,20 @@ def _kind_and_entity(event: StoredEvent) -> tuple[str | None, object]:
     return entity_kind(event["type"]), event["body"].get("id")
 
 
+def decode_stored(text: bytes) -> Any:
+    """Stored JSON text decoded. It was decoded once already, when it arrived; how deep the
+    decoder may nest depends on how deep the caller's stack is, so a decode that runs out of
+    depth here is done again on a fresh thread's empty stack."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        result: list[Any] = []
+        worker = threading.Thread(target=lambda: result.append(json.loads(text)))
+        worker.start()
+        worker.join()
+        return result[0]
+
+
 class EventReader:
     """Decodes stored events for one read, each request body once."""
 
@@ -70,7 +86,7 @@ class EventReader:
             return event
         batch = self._batches.get(id(event.text))
         if batch is None:
-            batch = self._batches[id(event.text)] = json.loads(event.text)["batch"]
+            batch = self._batches[id(event.text)] = decode_stored(event.text)["batch"]
         return batch[event.position]
 
 
@@ -139,6 +155,11 @@ _ENVIRONMENT_PREFIXES = ("langfuse-", "langfuse_", "langfuse")
 
 def entity_kind(event_type: str) -> str | None:
     """Which entity an event of ``event_type`` writes: trace, observation, score or none."""
+    known = _KIND_BY_TYPE.get(event_type)
+    return known if known is not None else _entity_kind(event_type)
+
+
+def _entity_kind(event_type: str) -> str | None:
     if event_type == "trace-create":
         return "trace"
     if event_type == "score-create":
@@ -146,6 +167,14 @@ def entity_kind(event_type: str) -> str | None:
     if event_type in _OBSERVATION_TYPE_BY_EVENT or event_type.startswith("observation-"):
         return "observation"
     return None
+
+
+# Looked up for every stored event.
+_KIND_BY_TYPE = {
+    event_type: kind
+    for event_type in [*_OBSERVATION_TYPE_BY_EVENT, "trace-create", "score-create"]
+    if (kind := _entity_kind(event_type)) is not None
+}
 
 
 def clean_environment(value: Any) -> str:
@@ -161,7 +190,7 @@ def clean_environment(value: Any) -> str:
     return name if _ENVIRONMENT.match(name) else "default"
 
 
-@dataclass
+@dataclass(slots=True)
 class _EntityEvents:
     """One entity's events as they arrived, and the merged result while it is current.
 
@@ -204,24 +233,37 @@ class Projection:
         }
         self._arrivals = 0
         self._traces: list[Entity] | None = None
+        self._pending: deque[StoredEvent] = deque()
 
     def add(self, event: StoredEvent) -> None:
-        kind, entity_id = _kind_and_entity(event)
-        if kind is None or not isinstance(entity_id, str):
-            # Langfuse reports such events as successes but never queues them.
-            return
-        self._arrivals += 1
-        entities = self._entities[kind]
-        record = entities.get(entity_id)
-        if record is None:
-            record = entities[entity_id] = _EntityEvents(first_seen=self._arrivals)
-        record.events.append(event)
-        record.merged = None
+        # Indexed by entity only when read: storing an event is an append, which is what a
+        # load test exercises.
+        self._pending.append(event)
         self._traces = None
+
+    def _index_pending(self) -> None:
+        while self._pending:
+            event = self._pending.popleft()
+            kind, entity_id = _kind_and_entity(event)
+            if kind is None or not isinstance(entity_id, str):
+                # Langfuse reports such events as successes but never queues them.
+                continue
+            self._arrivals += 1
+            entities = self._entities[kind]
+            record = entities.get(entity_id)
+            if record is None:
+                record = entities[entity_id] = _EntityEvents(first_seen=self._arrivals)
+            record.events.append(event)
+            record.merged = None
 
     def discard(self, event: StoredEvent) -> None:
         """Forget ``event`` (bounded retention evicts the oldest); an entity left with no
         events is gone."""
+        self._traces = None
+        if self._pending and self._pending[0] is event:  # the oldest, not yet indexed
+            self._pending.popleft()
+            return
+        self._index_pending()
         kind, entity_id = _kind_and_entity(event)
         if kind is None or not isinstance(entity_id, str):
             return
@@ -232,7 +274,6 @@ class Projection:
         if not record.events:
             del self._entities[kind][entity_id]
         record.merged = None
-        self._traces = None
 
     def _merged(self, kind: str) -> list[Entity]:
         builder = {
@@ -240,6 +281,7 @@ class Projection:
             "observation": self._merge_observation,
             "score": self._merge_score,
         }[kind]
+        self._index_pending()
         result = []
         read = EventReader()
         for entity_id, record in self._entities[kind].items():
@@ -350,10 +392,6 @@ class Projection:
                     default=min((s["timestamp"] for s in trace["scores"]), default=None),
                 )
         return sorted(traces.values(), key=lambda t: (t["timestamp"] or "", t["_seen"]))
-
-    def count(self, kind: str) -> int:
-        """How many entities of ``kind`` were written, without merging anything."""
-        return len(self._entities[kind])
 
 
 def _overlay(current: dict[str, Any] | None, update: dict[str, Any] | None) -> Any:

@@ -31,6 +31,7 @@ from mockfuse.projection import (
     EventRef,
     Projection,
     StoredEvent,
+    decode_stored,
     event_id,
     public_view,
 )
@@ -44,7 +45,7 @@ class KeptJson(NamedTuple):
     text: bytes | None = None
 
     def get(self) -> Any:
-        return json.loads(self.text) if self.text is not None else self.value
+        return decode_stored(self.text) if self.text is not None else self.value
 
 
 @dataclass(frozen=True)
@@ -113,16 +114,18 @@ class Tenant:
     evicted_events: int = 0
 
 
-def _kept_events(events: list[Event], body: Any, body_text: bytes | None) -> list[StoredEvent]:
+def _kept_events(
+    events: list[StoredEvent], body: Any, body_text: bytes | None
+) -> list[StoredEvent]:
     """``events``, those of ``body``'s batch as references into ``body_text``."""
     batch = body.get("batch") if isinstance(body, dict) else None
     if body_text is None or not isinstance(batch, list):
-        return list(events)
+        return events
     position = {id(event): index for index, event in enumerate(batch)}
     kept: list[StoredEvent] = []
     for event in events:
         index = position.get(id(event))
-        if index is None:
+        if index is None or isinstance(event, EventRef):
             kept.append(event)
         else:
             entity_id = event["body"].get("id")
@@ -167,7 +170,7 @@ class Store:
         body: Any,
         status: int,
         response: Any,
-        events: Iterable[Event] = (),
+        events: Iterable[StoredEvent] = (),
         note: str | None = None,
         body_text: bytes | None = None,
         response_text: bytes | None = None,
@@ -188,10 +191,10 @@ class Store:
                         "query": query,
                         "headers": headers,
                         "raw_body": raw_body,
-                        "body": body,
+                        "body": decode_stored(body_text) if body is None and body_text else body,
                         "status": status,
                         "response": response,
-                        "events": events,
+                        "events": list(map(EventReader(), events)),
                         "note": note,
                     }
                 )
@@ -217,7 +220,7 @@ class Store:
             tenant = self._tenant(public_key)
             tenant.requests.append(request)
             stored = _kept_events(
-                [event for event in events if event["id"] not in tenant.event_ids],
+                [event for event in events if event_id(event) not in tenant.event_ids],
                 body,
                 body_text,
             )
@@ -245,8 +248,8 @@ class Store:
         for event in evicted:
             tenant.event_ids.discard(event_id(event))
             tenant.projection.discard(event)
-        gone = {id(event) for event in evicted}
-        tenant.events = [event for event in tenant.events if id(event) not in gone]
+        # Events are appended request by request, so the oldest requests' events lead the list.
+        del tenant.events[: len(evicted)]
         tenant.evicted_requests += len(dropped)
         tenant.evicted_events += len(evicted)
 

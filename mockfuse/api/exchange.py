@@ -19,7 +19,7 @@ from aiohttp import web
 from mockfuse.auth import AuthError, Principal
 from mockfuse.config import SERVICES, Services
 from mockfuse.faults import MALFORMED_BODY, FaultRule
-from mockfuse.projection import Event
+from mockfuse.projection import StoredEvent
 
 ONE_MEGABYTE = 1_048_576  # Next.js's default body limit, which Langfuse's other routes keep
 # The largest body any route takes: the Python OTLP exporter's own ceiling (max_request_size,
@@ -58,8 +58,17 @@ def gunzip(body: bytes, limit: int) -> bytes:
     return inflated
 
 
-def json_dumps(payload: Any) -> str:
-    return json.dumps(payload, separators=(",", ":"))
+try:  # msgspec, when installed, encodes an answer several times faster than json
+    import msgspec.json as fast_json
+except ImportError:
+    fast_json = None  # type: ignore[assignment]
+
+
+def encode_json(payload: Any) -> bytes:
+    """An answer's body: compact JSON."""
+    if fast_json is not None:
+        return fast_json.encode(payload)
+    return json.dumps(payload, separators=(",", ":")).encode()
 
 
 class Exchange:
@@ -81,9 +90,10 @@ class Exchange:
         # A fault rule that let the route work: a 207 that the route applies to its own
         # answer, or a delay. Its note goes into the request log with the answer.
         self.fault: FaultRule | None = None
-        # The body as ``parse_body`` decoded it, and the text it decoded: the store keeps the
-        # text rather than the decoded objects.
-        self._parsed: tuple[Any, bytes] | None = None
+        # The body's JSON text, and what ``parse_body`` decoded from it (None when the route
+        # did not decode it): the store keeps the text rather than the decoded objects.
+        self.body_text: bytes | None = None
+        self.parsed_body: Any = None
 
     def _capture(
         self,
@@ -91,14 +101,13 @@ class Exchange:
         response: Any,
         *,
         body: Any = None,
-        events: Iterable[Event] = (),
+        events: Iterable[StoredEvent] = (),
         note: str | None = None,
         response_text: bytes | None = None,
     ) -> None:
         request = self.request
         if note is None and self.fault is not None:
             note = self.fault.describe()
-        parsed = self._parsed
         self.services.store.capture(
             public_key=self.public_key,
             method=request.method,
@@ -111,7 +120,7 @@ class Exchange:
             response=response,
             events=events,
             note=note,
-            body_text=parsed[1] if parsed is not None and parsed[0] is body else None,
+            body_text=self.body_text if body is self.parsed_body else None,
             response_text=response_text,
         )
 
@@ -121,11 +130,11 @@ class Exchange:
         payload: Any,
         *,
         body: Any = None,
-        events: Iterable[Event] = (),
+        events: Iterable[StoredEvent] = (),
         note: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> web.Response:
-        text = json_dumps(payload).encode()
+        text = encode_json(payload)
         self._capture(status, payload, body=body, events=events, note=note, response_text=text)
         return web.Response(
             status=status,
@@ -135,12 +144,11 @@ class Exchange:
             headers=headers,
         )
 
-    def parse_body(self, limit: int) -> Any:
-        """The body decoded as JSON (inflated first when gzipped); TooLarge or ValueError as
-        ``body_within`` and ``parse_json`` raise them."""
-        text = self.body_within(limit)
+    def parse_text(self, text: bytes) -> Any:
+        """``text`` (the body, inflated) decoded as JSON; ValueError as ``parse_json``
+        raises it. The request log keeps the text when the answer logs this body."""
         parsed = parse_json(text)
-        self._parsed = (parsed, text)
+        self.body_text, self.parsed_body = text, parsed
         return parsed
 
     def body_within(self, limit: int) -> bytes:

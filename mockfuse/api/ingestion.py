@@ -13,7 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import TooLarge, open_exchange
+from mockfuse.api.exchange import Exchange, TooLarge, open_exchange
+from mockfuse.api.ingestion_fast import accept_batch
 from mockfuse.api.ingestion_schema import describe, envelope_issues, json_kind
 from mockfuse.config import SERVICES
 from mockfuse.projection import Event
@@ -77,12 +78,20 @@ def _shape_errors(payload: Any) -> list[str]:
 
 @routes.route("*", "/api/public/ingestion")
 async def ingestion(request: web.Request) -> web.Response:
-    limit = request.app[SERVICES].config.max_body_size
+    services = request.app[SERVICES]
+    limit = services.config.max_body_size
     exchange = await open_exchange(request, methods=("POST",), limit=limit)
     if isinstance(exchange, web.Response):
         return exchange
     try:
-        payload = exchange.parse_body(limit)
+        text = exchange.body_within(limit)
+        if _may_take_the_fast_path(exchange):
+            accepted = accept_batch(text, services.config.max_batch_events)
+            if accepted is not None:
+                exchange.body_text = text
+                successes = [{"id": event.id, "status": 201} for event in accepted]
+                return exchange.answer(207, {"successes": successes, "errors": []}, events=accepted)
+        payload = exchange.parse_text(text)
     except TooLarge:
         return exchange.answer_too_large(limit)
     except ValueError as error:
@@ -91,7 +100,7 @@ async def ingestion(request: web.Request) -> web.Response:
         return exchange.answer(
             400, {"message": INVALID, "errors": _shape_errors(payload)}, body=payload
         )
-    most = request.app[SERVICES].config.max_batch_events
+    most = services.config.max_batch_events
     if len(payload["batch"]) > most:
         message = f"Batch of {len(payload['batch'])} events exceeds the limit of {most}"
         return exchange.answer(413, {"error": "PayloadTooLargeError", "message": message})
@@ -103,3 +112,14 @@ async def ingestion(request: web.Request) -> web.Response:
         reject=fault.reject if fault is not None and fault.status == 207 else 0,
     )
     return exchange.answer(207, verdict.response(), body=payload, events=verdict.accepted)
+
+
+def _may_take_the_fast_path(exchange: Exchange) -> bool:
+    """Only a plain valid batch can be answered without judging each event: not one under a
+    207 fault rule, nor one from a scores-only key, nor one the journal needs decoded."""
+    principal = exchange.principal
+    return (
+        (principal is None or principal.scope != "scores")
+        and (exchange.fault is None or exchange.fault.status != 207)
+        and exchange.services.store.journal is None
+    )

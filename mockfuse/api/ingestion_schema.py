@@ -55,14 +55,17 @@ def string(value: Any) -> str | None:
     return None if value is None or isinstance(value, str) else _expected("string", value)
 
 
-def bounded_string(limit: int) -> Check:
-    def check(value: Any) -> str | None:
-        problem = string(value)
-        if problem is None and value is not None and len(value) > limit:
-            return f"String must contain at most {limit} character(s)"
-        return problem
+@dataclass(frozen=True)
+class BoundedString:
+    """A string of at most ``limit`` characters (a class, so the fast path can read it)."""
 
-    return check
+    limit: int
+
+    def __call__(self, value: Any) -> str | None:
+        problem = string(value)
+        if problem is None and value is not None and len(value) > self.limit:
+            return f"String must contain at most {self.limit} character(s)"
+        return problem
 
 
 def identifier(value: Any) -> str | None:
@@ -120,14 +123,17 @@ def string_list(value: Any) -> str | None:
     return None
 
 
-def one_of(options: tuple[str, ...]) -> Check:
-    def check(value: Any) -> str | None:
-        if value is None or value in options:
-            return None
-        choices = " | ".join(f"'{option}'" for option in options)
-        return f"Invalid enum value. Expected {choices}, received '{value}'"
+@dataclass(frozen=True)
+class OneOf:
+    """One of ``options`` (a class, so the fast path can read them)."""
 
-    return check
+    options: tuple[str, ...]
+
+    def __call__(self, value: Any) -> str | None:
+        if value is None or value in self.options:
+            return None
+        choices = " | ".join(f"'{option}'" for option in self.options)
+        return f"Invalid enum value. Expected {choices}, received '{value}'"
 
 
 def json_object(value: Any) -> str | None:
@@ -149,11 +155,11 @@ def model_parameters(value: Any) -> str | None:
     return None
 
 
-_USAGE_CHECKS: dict[str, Check] = {
+USAGE_CHECKS: dict[str, Check] = {
     "input": integer,
     "output": integer,
     "total": integer,
-    "unit": one_of(USAGE_UNITS),
+    "unit": OneOf(USAGE_UNITS),
     "inputCost": number,
     "outputCost": number,
     "totalCost": number,
@@ -169,12 +175,12 @@ def usage(value: Any) -> str | None:
         return problem
     # Only the keys present can be wrong; when one is, the first in schema order is named.
     for key, item in value.items():
-        check = _USAGE_CHECKS.get(key)
+        check = USAGE_CHECKS.get(key)
         if check is not None and check(item) is not None:
             break
     else:
         return None
-    for key, check in _USAGE_CHECKS.items():
+    for key, check in USAGE_CHECKS.items():
         problem = check(value.get(key))
         if problem is not None:
             return f"{key}: {problem}"
@@ -204,7 +210,7 @@ TRACE = BodySchema(
     {
         "id": identifier,
         "timestamp": timestamp,
-        "name": bounded_string(TRACE_NAME_MAX_LENGTH),
+        "name": BoundedString(TRACE_NAME_MAX_LENGTH),
         "externalId": string,
         "input": anything,
         "output": anything,
@@ -228,7 +234,7 @@ OPTIONAL_OBSERVATION = BodySchema(
         "metadata": anything,
         "input": anything,
         "output": anything,
-        "level": one_of(LEVELS),
+        "level": OneOf(LEVELS),
         "statusMessage": string,
         "parentObservationId": identifier,
         "version": string,
@@ -271,7 +277,7 @@ LEGACY_OBSERVATION = BodySchema(
     {
         "id": identifier,
         "traceId": identifier,
-        "type": one_of(LEGACY_OBSERVATION_TYPES),
+        "type": OneOf(LEGACY_OBSERVATION_TYPES),
         "name": string,
         "startTime": timestamp,
         "endTime": timestamp,
@@ -285,7 +291,7 @@ LEGACY_OBSERVATION = BodySchema(
         "costDetails": json_object,
         "metadata": anything,
         "parentObservationId": identifier,
-        "level": one_of(LEVELS),
+        "level": OneOf(LEVELS),
         "statusMessage": string,
         "version": string,
         "environment": string,
@@ -347,12 +353,12 @@ SCORE = BodySchema(
         "environment": string,
         "comment": string,
         "metadata": anything,
-        "source": one_of(SCORE_SOURCES),
+        "source": OneOf(SCORE_SOURCES),
         "executionTraceId": string,
         "queueId": string,
         "configId": string,
         "value": anything,
-        "dataType": one_of(SCORE_DATA_TYPES),
+        "dataType": OneOf(SCORE_DATA_TYPES),
     },
     frozenset({"name", "value"}),
     (_score_name_not_empty, _score_value_matches_type, _score_has_one_target),

@@ -1,0 +1,156 @@
+"""Ingestion's fast path, taken when msgspec is installed (``pip install 'mockfuse[fast]'``).
+
+msgspec decodes a batch straight into typed structs built from the same rules as
+``ingestion_schema``, in C, skipping over each event's input, output and metadata without
+building them. The fast path only ever accepts: when every event of a batch fits, the answer
+is all successes, which is what judging event by event gives; when anything does not fit (an
+invalid event, a score or sdk-log, whose rules look across fields, a timestamp written in a
+form msgspec reads more loosely than Langfuse does), the batch is judged event by event, which
+also words the errors. Either way the client gets the same answer.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal, Union
+
+from mockfuse.api import ingestion_schema as rules
+from mockfuse.projection import EventRef
+
+try:
+    import msgspec
+except ImportError:  # the fast path is optional
+    msgspec = None  # type: ignore[assignment]
+
+AVAILABLE = msgspec is not None
+
+# What the structs do not rule out sends a batch the slow way, found by two scans of the text
+# (each a literal-led pattern, which the regex engine finds fast): a space before a time of
+# day (msgspec reads "2025-01-16 10:00:00Z", as RFC 3339 allows; zod does not), and an escaped
+# carriage return, which an id must not hold (a pattern on every id would cost more).
+_SPACED_TIME = re.compile(rb" \d\d:\d\d")
+_ESCAPED_CR = re.compile(rb"\\(?:r|u000[dD])")
+# sdk-log events are answered in neither list; they are rare enough to judge the slow way.
+_SLOW_TYPES = frozenset({"sdk-log"})
+# The rules that look across fields, run on each event of these types after decoding.
+_REFINEMENTS = {
+    event_type: schema.refinements
+    for event_type, schema in rules.BODY_SCHEMAS.items()
+    if schema.refinements and event_type not in _SLOW_TYPES
+}
+
+
+def _field_type(check: rules.Check) -> Any:
+    """The msgspec type of the values ``check`` passes, never of more."""
+    meta = msgspec.Meta
+    if isinstance(check, rules.BoundedString):
+        return Annotated[str, meta(max_length=check.limit)]
+    if isinstance(check, rules.OneOf):
+        return Literal[check.options]
+    if check is rules.usage:
+        return _USAGE
+    types: dict[Any, Any] = {
+        rules.anything: msgspec.Raw,
+        rules.string: str,
+        rules.identifier: Annotated[str, meta(min_length=1, max_length=rules.ID_MAX_LENGTH)],
+        rules.timestamp: Annotated[datetime, meta(tz=True)],
+        rules.boolean: bool,
+        rules.integer: int,  # 2.0 is an integer to zod; msgspec refuses it: the slow path judges
+        rules.number: float,
+        rules.string_list: list[str],
+        rules.json_object: dict[str, msgspec.Raw],
+        rules.model_parameters: dict[
+            str,
+            Union[str, float, bool, list[str], dict[str, str], None],  # noqa: UP007
+        ],
+    }
+    return types[check]
+
+
+def _struct(name: str, fields: dict[str, rules.Check], required: frozenset[str]) -> Any:
+    """A struct of ``fields``: the required ones present and not null, the others optional."""
+    specs: list[Any] = []
+    for field_name, check in fields.items():
+        kind = _field_type(check)
+        if field_name in required and check is rules.anything:
+            # Required and not null: a score's value. Anything but a number or a string is
+            # for the refinements to word, on the slow path.
+            specs.append((field_name, Union[str, float]))  # noqa: UP007
+        elif field_name in required:
+            specs.append((field_name, kind))
+        elif check is rules.anything:
+            specs.append((field_name, kind, None))  # Raw holds null as well
+        else:
+            specs.append((field_name, Union[kind, None], None))  # noqa: UP007
+    return msgspec.defstruct(name, specs, kw_only=True)
+
+
+def _batch_type() -> Any:
+    envelopes = []
+    for event_type, schema in rules.BODY_SCHEMAS.items():
+        if event_type in _SLOW_TYPES:
+            continue
+        title = event_type.title().replace("-", "")
+        body = _struct(f"{title}Body", dict(schema.fields), schema.required)
+        envelope = msgspec.defstruct(
+            f"{title}Event",
+            [
+                ("id", _field_type(rules.identifier)),
+                ("timestamp", _field_type(rules.timestamp)),
+                ("body", body),
+            ],
+            tag_field="type",
+            tag=event_type,
+            kw_only=True,
+        )
+        envelopes.append(envelope)
+    event = Union.__getitem__(tuple(envelopes))
+    return msgspec.defstruct("Batch", [("batch", list[event])])  # type: ignore[valid-type]
+
+
+if AVAILABLE:
+    _USAGE = _struct("Usage", rules.USAGE_CHECKS, frozenset())
+    _DECODER = msgspec.json.Decoder(_batch_type())
+
+
+class _Fields:
+    """A decoded body read as the refinements read a dict, without building one."""
+
+    __slots__ = ("_body",)
+
+    def __init__(self, body: Any) -> None:
+        self._body = body
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return getattr(self._body, name, default)
+
+
+def accept_batch(text: bytes, most_events: int) -> list[EventRef] | None:
+    """The events of batch ``text`` as stored references when every one of them is valid;
+    None when the batch must be judged event by event."""
+    if not AVAILABLE or _SPACED_TIME.search(text) or _ESCAPED_CR.search(text):
+        return None
+    if not text.isascii():
+        try:  # msgspec skips over input, output and metadata without checking their UTF-8
+            text.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    try:
+        batch = _DECODER.decode(text).batch
+    except (msgspec.DecodeError, RecursionError):
+        return None
+    if len(batch) > most_events:
+        return None
+    accepted = []
+    for position, event in enumerate(batch):
+        event_type = event.__struct_config__.tag
+        body = event.body
+        refinements = _REFINEMENTS.get(event_type)
+        if refinements is not None:
+            fields = _Fields(body)
+            for refinement in refinements:
+                if refinement(fields) is not None:  # type: ignore[arg-type]
+                    return None
+        accepted.append(EventRef(text, position, event.id, event_type, body.id))
+    return accepted
