@@ -1,5 +1,6 @@
 """Ingestion throughput: mockfuse (auth, validation, dedupe, storing, projection) against a bare
-aiohttp handler that only parses the JSON and answers the same 207, side by side in one run.
+aiohttp handler that only parses the JSON (json.loads) and answers the same 207, side by side
+in one run; mockfuse runs twice, with msgspec's fast path and with MOCKFUSE_NO_MSGSPEC=1.
 
 wrk posts 15-event batches (trace and generation events like the seed's, about 10 KB) over
 keep-alive loopback connections; a Lua script gives every event a fresh id, so dedupe never
@@ -13,7 +14,9 @@ from __future__ import annotations
 
 import argparse
 import base64
+import importlib.util
 import json
+import os
 import re
 import socket
 import statistics
@@ -96,34 +99,31 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     args = parser.parse_args()
 
+    if importlib.util.find_spec("msgspec") is None:
+        print("msgspec is not installed: both mockfuse runs judge event by event")
     auth = "Basic " + base64.b64encode(b"pk-lf-bench:sk-lf-bench").decode()
     template = batch_template()
     print(f"batch: 15 events, {len(template)} bytes")
     script = Path(tempfile.mkdtemp()) / "post.lua"
     script.write_text(LUA.replace("TEMPLATE", template).replace("AUTH", auth))
 
-    mockfuse_port, bare_port = free_port(), free_port()
-    servers = {
-        # Bounded retention: a load test must not grow the store without end.
-        "mockfuse": subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "mockfuse",
-                "serve",
-                "--port",
-                str(mockfuse_port),
-                "--max-requests",
-                "2000",
-            ],
-            stdout=subprocess.DEVNULL,
-        ),
-        "bare aiohttp": subprocess.Popen(
-            [sys.executable, str(HERE / "bare_ingestion_server.py"), str(bare_port)],
-            stdout=subprocess.DEVNULL,
-        ),
+    # Bounded retention: a load test must not grow the store without end.
+    serve = [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000", "--port"]
+    bare = [sys.executable, str(HERE / "bare_ingestion_server.py")]
+    commands = {
+        "mockfuse": (serve, {}),
+        "mockfuse without msgspec": (serve, {"MOCKFUSE_NO_MSGSPEC": "1"}),
+        "bare aiohttp": (bare, {}),
     }
-    ports = {"mockfuse": mockfuse_port, "bare aiohttp": bare_port}
+    ports = {name: free_port() for name in commands}
+    servers = {
+        name: subprocess.Popen(
+            [*command, str(ports[name])],
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, **extra_env},
+        )
+        for name, (command, extra_env) in commands.items()
+    }
     try:
         for port in ports.values():
             wait_until_listening(port)
@@ -137,7 +137,8 @@ def main() -> None:
             )
         medians = {name: statistics.median(values) for name, values in rates.items()}
         print(", ".join(f"median {name}: {rate:.0f} req/s" for name, rate in medians.items()))
-        print(f"ratio mockfuse / bare aiohttp: {medians['mockfuse'] / medians['bare aiohttp']:.2f}")
+        for name in ("mockfuse", "mockfuse without msgspec"):
+            print(f"ratio {name} / bare aiohttp: {medians[name] / medians['bare aiohttp']:.2f}")
     finally:
         for server in servers.values():
             server.terminate()

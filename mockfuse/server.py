@@ -57,11 +57,8 @@ async def _admin_token(request: web.Request, handler: Handler) -> web.StreamResp
     keeps it in a cookie that only the admin paths receive.
     """
     token = request.app[SERVICES].config.admin_token
-    if (
-        token is None
-        or not request.path.startswith("/_mockfuse")
-        or request.path.startswith(_OPEN_ADMIN_PATHS)
-    ):
+    assert token is not None  # installed only with a token
+    if not request.path.startswith("/_mockfuse") or request.path.startswith(_OPEN_ADMIN_PATHS):
         return await handler(request)
     given = request.headers.get("Authorization", "")
     from_page = request.path == viewer.VIEWER_PATH and "token" in request.query
@@ -100,9 +97,11 @@ def make_app(
 ) -> web.Application:
     """The mockfuse application, for ``web.run_app`` or an ``AppRunner``."""
     services = services or Services(config or ServerConfig())
+    # Without an admin token there is nothing to check: no middleware on the hot path for it.
+    guards = [_admin_token] if services.config.admin_token is not None else []
     app = web.Application(
         client_max_size=max(services.config.max_body_size, ONE_MEGABYTE),
-        middlewares=[_never_a_crash, _admin_token],
+        middlewares=[_never_a_crash, *guards],
     )
     app[SERVICES] = services
     for module in (health, projects, ingestion, otel, scores, prompts, media, read, admin):

@@ -11,6 +11,7 @@ also words the errors. Either way the client gets the same answer.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime
 from typing import Annotated, Any, Literal, Union
@@ -23,7 +24,8 @@ try:
 except ImportError:  # the fast path is optional
     msgspec = None  # type: ignore[assignment]
 
-AVAILABLE = msgspec is not None
+# MOCKFUSE_NO_MSGSPEC=1 judges every batch event by event: to compare, or to rule this out.
+AVAILABLE = msgspec is not None and not os.environ.get("MOCKFUSE_NO_MSGSPEC")
 
 # What the structs do not rule out sends a batch the slow way, found by two scans of the text
 # (each a literal-led pattern, which the regex engine finds fast): a space before a time of
