@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from mockfuse.config import ServerConfig
-from mockfuse.faults import FaultRule
-from mockfuse.server import MockfuseServer, make_app
-from mockfuse.store import CapturedRequest, Store
-from mockfuse.tenant import MockfuseTenant
+if TYPE_CHECKING:
+    from mockfuse.config import ServerConfig
+    from mockfuse.faults import FaultRule
+    from mockfuse.server import MockfuseServer, make_app
+    from mockfuse.store import CapturedRequest, Store
+    from mockfuse.tenant import MockfuseTenant
+
+# Where each public name lives. They are imported on first use: pytest loads the plugin
+# module in every run of a project that has mockfuse installed, and the server's imports
+# (aiohttp above all) should cost only the runs that start one.
+_HOMES = {
+    "CapturedRequest": "mockfuse.store",
+    "FaultRule": "mockfuse.faults",
+    "MockfuseServer": "mockfuse.server",
+    "MockfuseTenant": "mockfuse.tenant",
+    "ServerConfig": "mockfuse.config",
+    "Store": "mockfuse.store",
+    "make_app": "mockfuse.server",
+}
 
 __all__ = [
     "CapturedRequest",
@@ -20,3 +37,10 @@ __all__ = [
     "__version__",
     "make_app",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'mockfuse' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)

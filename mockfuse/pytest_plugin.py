@@ -12,13 +12,15 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mockfuse.server import MockfuseServer
 from mockfuse.snapshot.session import SnapshotRecorder, SnapshotsOfTest
-from mockfuse.tenant import MockfuseTenant
+
+if TYPE_CHECKING:
+    from mockfuse.server import MockfuseServer
+    from mockfuse.tenant import MockfuseTenant
 
 RECORDER = pytest.StashKey[SnapshotRecorder]()
 WORKER_OUTPUT_KEY = "mockfuse_snapshots"
@@ -53,6 +55,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def mockfuse_server() -> Iterator[MockfuseServer]:
     """One mockfuse server for the session (one per xdist worker), on a free loopback port."""
+    from mockfuse.server import MockfuseServer  # only runs that use it pay for its imports
+
     with MockfuseServer() as server:
         yield server
 
@@ -62,6 +66,8 @@ def mockfuse(
     mockfuse_server: MockfuseServer, request: pytest.FixtureRequest
 ) -> Iterator[MockfuseTenant]:
     """This test's tenant: unique keys, and the Langfuse environment variables set to them."""
+    from mockfuse.tenant import MockfuseTenant
+
     tenant = MockfuseTenant.create(mockfuse_server, label=request.node.name)
     tenant.snapshots = SnapshotsOfTest(request.config.stash[RECORDER], request.node.nodeid)
     with pytest.MonkeyPatch.context() as patch:

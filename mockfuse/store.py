@@ -37,15 +37,34 @@ from mockfuse.projection import (
 )
 
 
+class Deferred(NamedTuple):
+    """A request body the route can rebuild from bytes it keeps anyway: built when read."""
+
+    build: Callable[[], Any]
+
+
 class KeptJson(NamedTuple):
-    """A JSON value as it was decoded, or as its text, decoded again on each read: a stored
-    request costs its bytes, not the objects they decode into."""
+    """A JSON value as it was decoded, or as its text, decoded again on each read, or built
+    when read: a stored request costs its bytes, not the objects they decode into."""
 
     value: Any = None
     text: bytes | None = None
+    deferred: Deferred | None = None
 
     def get(self) -> Any:
-        return decode_stored(self.text) if self.text is not None else self.value
+        if self.text is not None:
+            return decode_stored(self.text)
+        if self.deferred is not None:
+            return self.deferred.build()
+        return self.value
+
+    @classmethod
+    def of(cls, value: Any, text: bytes | None) -> KeptJson:
+        if text is not None:
+            return cls(text=text)
+        if isinstance(value, Deferred):
+            return cls(deferred=value)
+        return cls(value=value)
 
 
 @dataclass(frozen=True)
@@ -191,7 +210,7 @@ class Store:
                         "query": query,
                         "headers": headers,
                         "raw_body": raw_body,
-                        "body": decode_stored(body_text) if body is None and body_text else body,
+                        "body": KeptJson.of(body, body_text).get(),
                         "status": status,
                         "response": response,
                         "events": list(map(EventReader(), events)),
@@ -208,13 +227,9 @@ class Store:
                 query=query,
                 headers=headers,
                 raw_body=raw_body,
-                kept_body=KeptJson(None, body_text) if body_text is not None else KeptJson(body),
+                kept_body=KeptJson.of(body, body_text),
                 status=status,
-                kept_response=(
-                    KeptJson(None, response_text)
-                    if response_text is not None
-                    else KeptJson(response)
-                ),
+                kept_response=KeptJson.of(response, response_text),
                 note=note,
             )
             tenant = self._tenant(public_key)

@@ -9,6 +9,7 @@ only read the status).
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -16,16 +17,20 @@ from aiohttp import web
 from mockfuse.api.exchange import LARGEST_BODY, TooLarge, open_exchange, parse_json
 from mockfuse.api.ingestion_schema import envelope_issues
 from mockfuse.otel.mapping import events_from_spans
-from mockfuse.otel.spans import InvalidExport, Span, spans_from_json, spans_from_protobuf
+from mockfuse.otel.spans import InvalidExport, spans_from_json, spans_from_protobuf
 from mockfuse.projection import Event
+from mockfuse.store import Deferred
 
 routes = web.RouteTableDef()
 
 MAX_INGESTION_VERSION = 4
 
 
-def _logged(spans: list[Span]) -> list[dict[str, Any]]:
-    """The spans as the request log keeps them: readable, ids in hex."""
+def _logged(body: bytes, protobuf: bool) -> list[dict[str, Any]]:
+    """The spans of an export as the request log shows them: readable, ids in hex. Built
+    when the log is read, from the export's bytes: building them for every export would
+    cost more than decoding it."""
+    spans = spans_from_protobuf(body) if protobuf else spans_from_json(parse_json(body))
     return [asdict(span) for span in spans]
 
 
@@ -77,4 +82,5 @@ async def otel_traces(request: web.Request) -> web.Response:
     for event in events_from_spans(spans):
         (rejected if envelope_issues(event) else accepted).append(event)
     note = f"{len(rejected)} span event(s) failed validation" if rejected else None
-    return exchange.answer(200, {}, body=_logged(spans), events=accepted, note=note)
+    logged = Deferred(partial(_logged, body, "application/x-protobuf" in content_type))
+    return exchange.answer(200, {}, body=logged, events=accepted, note=note)

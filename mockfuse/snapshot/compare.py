@@ -15,9 +15,6 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from deepdiff import DeepDiff
-from deepdiff.helper import CannotCompare
-
 MAX_CHANGES_SHOWN = 25
 MAX_DIFF_LINES = 150
 MAX_LINE_LENGTH = 200
@@ -40,6 +37,8 @@ def _identity(item: Any) -> tuple[Any, ...] | None:
 
 
 def _same_entity(expected: Any, actual: Any, level: Any = None) -> bool:
+    from deepdiff.helper import CannotCompare
+
     left, right = _identity(expected), _identity(actual)
     if left is None or right is None:
         raise CannotCompare() from None
@@ -90,6 +89,10 @@ def _changed(expected: Any, actual: Any, label: str) -> list[Change]:
 
 def find_changes(expected: Any, actual: Any) -> list[Change]:
     """Every difference between ``expected`` and ``actual``; empty when they are equal."""
+    # Imported here: pytest loads the plugin, and so this module, in every run of a project
+    # that has mockfuse installed, and most of those runs never compare a snapshot.
+    from deepdiff import DeepDiff
+
     diff = DeepDiff(
         expected,
         actual,
