@@ -54,8 +54,7 @@ def workload(size: int) -> list[dict[str, Any]]:
 
 def traces_of(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     projection = Projection()
-    for event in events:
-        projection.add(event)
+    projection.add_all(list(events))
     return traces_view(
         [
             {

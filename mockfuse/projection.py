@@ -235,10 +235,10 @@ class Projection:
         self._traces: list[Entity] | None = None
         self._pending: deque[StoredEvent] = deque()
 
-    def add(self, event: StoredEvent) -> None:
-        # Indexed by entity only when read: storing an event is an append, which is what a
+    def add_all(self, events: list[StoredEvent]) -> None:
+        # Indexed by entity only when read: storing events is an append, which is what a
         # load test exercises.
-        self._pending.append(event)
+        self._pending.extend(events)
         self._traces = None
 
     def _index_pending(self) -> None:

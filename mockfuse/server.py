@@ -7,6 +7,7 @@ free port, point clients at ``url`` and read what arrived.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import logging
 import threading
@@ -28,18 +29,31 @@ logger = logging.getLogger("mockfuse")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-@web.middleware
-async def _never_a_crash(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """A bug in mockfuse answers 500 with JSON and leaves the server serving."""
-    try:
-        return await handler(request)
-    except web.HTTPException:
-        raise
-    except (asyncio.CancelledError, ConnectionResetError):
-        raise
-    except Exception:
-        logger.exception("mockfuse failed on %s %s", request.method, request.path)
-        return web.json_response({"error": "Internal Server Error"}, status=500)
+def _never_a_crash(handler: Handler) -> Handler:
+    """A bug in mockfuse answers 500 with JSON and leaves the server serving. Wrapped around
+    each route's handler once, rather than installed as a middleware, which aiohttp wraps
+    anew for every request."""
+
+    @functools.wraps(handler)
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except web.HTTPException:
+            raise
+        except (asyncio.CancelledError, ConnectionResetError):
+            raise
+        except Exception:
+            logger.exception("mockfuse failed on %s %s", request.method, request.path)
+            return web.json_response({"error": "Internal Server Error"}, status=500)
+
+    return guarded
+
+
+def _add_routes(app: web.Application, table: web.RouteTableDef) -> None:
+    for route in table:
+        assert isinstance(route, web.RouteDef)
+        handler = _never_a_crash(route.handler)
+        app.router.add_route(route.method, route.path, handler, **route.kwargs)
 
 
 # Presigned media URLs carry their own permission, as blob storage does.
@@ -98,16 +112,15 @@ def make_app(
     """The mockfuse application, for ``web.run_app`` or an ``AppRunner``."""
     services = services or Services(config or ServerConfig())
     # Without an admin token there is nothing to check: no middleware on the hot path for it.
-    guards = [_admin_token] if services.config.admin_token is not None else []
     app = web.Application(
         client_max_size=max(services.config.max_body_size, ONE_MEGABYTE),
-        middlewares=[_never_a_crash, *guards],
+        middlewares=[_admin_token] if services.config.admin_token is not None else [],
     )
     app[SERVICES] = services
-    for module in (health, projects, ingestion, otel, scores, prompts, media, read, admin):
-        app.add_routes(module.routes)
+    for module in (health, projects, ingestion, otel, scores, prompts, media, read, admin, viewer):
+        _add_routes(app, module.routes)
     viewer.install(app)
-    app.router.add_route("*", "/{tail:.*}", _unknown_route)
+    app.router.add_route("*", "/{tail:.*}", _never_a_crash(_unknown_route))
     return app
 
 

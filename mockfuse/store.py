@@ -234,16 +234,13 @@ class Store:
             )
             tenant = self._tenant(public_key)
             tenant.requests.append(request)
-            stored = _kept_events(
-                [event for event in events if event_id(event) not in tenant.event_ids],
-                body,
-                body_text,
-            )
-            for event in stored:
-                tenant.event_ids.add(event_id(event))
-                tenant.events.append(event)
-                tenant.projection.add(event)
-            if stored:
+            known = tenant.event_ids
+            fresh = [event for event in events if event_id(event) not in known]
+            if fresh:
+                stored = _kept_events(fresh, body, body_text)
+                known.update(map(event_id, stored))
+                tenant.events.extend(stored)
+                tenant.projection.add_all(stored)
                 tenant.stored_by_request[request.seq] = stored
             if self.max_requests is not None:
                 self._evict(tenant, self.max_requests)

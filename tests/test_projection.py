@@ -21,8 +21,7 @@ def make_event(
 
 def project(*events: dict[str, Any]) -> Projection:
     projection = Projection()
-    for event in events:
-        projection.add(event)
+    projection.add_all(list(events))
     return projection
 
 

@@ -63,3 +63,16 @@ def test_strict_keys_refuse_every_other_pair():
     assert refused.status_code == 401
     assert refused.json()["message"].startswith("Invalid credentials")
     assert bearer.status_code == 401
+
+
+def test_a_bug_in_a_route_answers_500_with_json_and_the_server_goes_on(mockfuse, monkeypatch):
+    from mockfuse.api import exchange
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(exchange.Exchange, "answer", broken)
+    response = httpx.get(mockfuse.url + "/api/public/health")
+    assert (response.status_code, response.json()) == (500, {"error": "Internal Server Error"})
+    monkeypatch.undo()
+    assert httpx.get(mockfuse.url + "/api/public/health").status_code == 200

@@ -13,11 +13,10 @@ import binascii
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from google.protobuf.message import DecodeError
-from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
-from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
+if TYPE_CHECKING:
+    from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
 
 STATUS_ERROR = 2
 _HEX_ID = re.compile(r"^[0-9a-fA-F]+$")
@@ -70,6 +69,13 @@ def _proto_id(raw: bytes, what: str, size: int, *, optional: bool = False) -> st
 
 
 def spans_from_protobuf(body: bytes) -> list[Span]:
+    # Imported at the first protobuf export: a server that never gets one (or a test session
+    # that never starts a server) does not load protobuf.
+    from google.protobuf.message import DecodeError
+    from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
+        ExportTraceServiceRequest,
+    )
+
     request = ExportTraceServiceRequest()
     try:
         request.ParseFromString(body)

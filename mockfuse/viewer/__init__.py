@@ -5,6 +5,6 @@ it works offline. The page reads ``/_mockfuse/viewer/data`` for one tenant at a 
 refreshes when ``/_mockfuse/live`` (server-sent events) says the captures changed.
 """
 
-from mockfuse.viewer.routes import VIEWER_PATH, install
+from mockfuse.viewer.routes import VIEWER_PATH, install, routes
 
-__all__ = ["VIEWER_PATH", "install"]
+__all__ = ["VIEWER_PATH", "install", "routes"]

@@ -162,8 +162,8 @@ async def _end_live_streams(app: web.Application) -> None:
 
 
 def install(app: web.Application) -> None:
-    """Add the viewer's routes and the bookkeeping its live streams need."""
+    """Set up the bookkeeping the viewer's live streams need (its ``routes`` are added by
+    ``make_app`` with every other route)."""
     streams: LiveStreams = set()
     app[_LIVE_STREAMS] = streams
     app.on_shutdown.append(_end_live_streams)
-    app.add_routes(routes)
