@@ -132,16 +132,26 @@ def _refine(items: list[_Item]) -> None:
     for item in items:
         item.co_defines = [key for key in item.defines if len(definers[key]) > 1]
     keys = set(definers) | set(referrers)
+    # Interchangeable items give the same digest input many times over: each is hashed once.
+    digests: dict[Any, str] = {}
+
+    def digest(*parts: Any) -> str:
+        memo_key = tuple(tuple(part) if isinstance(part, list) else part for part in parts)
+        found = digests.get(memo_key)
+        if found is None:
+            found = digests[memo_key] = _digest(*parts)
+        return found
+
     for _ in range(REFINEMENT_ROUNDS):
         colour = {
-            key: _digest(
+            key: digest(
                 sorted(i.signature for i in definers.get(key, ())),
                 sorted((path, i.signature) for path, i in referrers.get(key, ())),
             )
             for key in keys
         }
         for item in items:
-            item.signature = _digest(
+            item.signature = digest(
                 item.content,
                 sorted(colour[key] for key in item.defines + item.shares),
                 sorted((path, colour[key]) for path, key in item.refers),

@@ -24,10 +24,18 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from mockfuse.snapshot.canonical_order import MASKED_TIMESTAMP, TIMESTAMP_KEYS, CanonicalOrder
-from mockfuse.snapshot.shapes import VIEW_SHAPES, Entities, IdField, Nested, Shape, ShapeOf
+from mockfuse.snapshot.shapes import (
+    VIEW_SHAPES,
+    Entities,
+    IdField,
+    Nested,
+    Shape,
+    ShapeOf,
+    Spec,
+)
 from mockfuse.timestamps import parse_timestamp
 
 TIMESTAMP = MASKED_TIMESTAMP
@@ -35,6 +43,8 @@ ENDS_BEFORE_START = "<timestamp: ends before it starts>"
 
 # SDK bookkeeping, dropped unless kept: it changes with SDK versions, keys and batching, and
 # SDK 2.x fills ``release`` from CI variables such as GITHUB_SHA.
+EMPTY_SHAPE: Shape = {}
+
 DEFAULT_IGNORE: dict[str, tuple[str, ...]] = {
     "traces": ("release",),
     "events": ("body.release",),
@@ -56,9 +66,14 @@ class PathRules:
     is worked out once."""
 
     def __init__(self, ignore: Iterable[str], keep: Iterable[str]) -> None:
+        ignore, keep = tuple(ignore), tuple(keep)
         self._ignore = _compile(ignore)
         self._keep = _compile(keep)
-        self._children: dict[str, dict[str, tuple[str, Verdict]]] = {}
+        self._plans: dict[tuple[str, int], tuple[Shape | None, dict[str, Step]]] = {}
+        self._roles: dict[tuple[str, int], tuple[Shape, dict[str, tuple[str, Role, Spec | None]]]]
+        self._roles = {}
+        self._globs = (*ignore, *keep)
+        self._below: dict[str, bool] = {}
 
     def kept(self, path: str) -> bool:
         return self._keep is not None and self._keep.match(path) is not None
@@ -70,26 +85,95 @@ class PathRules:
             and not self.kept(path)
         )
 
-    def children(self, path: str) -> dict[str, tuple[str, Verdict]]:
-        """The path and verdict of each key under ``path`` seen so far; ``child`` adds one."""
-        known = self._children.get(path)
+    def matters_below(self, path: str) -> bool:
+        """Whether a rule could drop or keep a path under ``path``."""
+        known = self._below.get(path)
         if known is None:
-            known = self._children[path] = {}
+            prefix = path + "."
+            known = self._below[path] = any(_could_reach(glob, prefix) for glob in self._globs)
         return known
 
-    def child(self, path: str, key: str) -> tuple[str, Verdict]:
+    def step(self, path: str, key: str, shape: Shape | None) -> Step:
+        """What ``_drop`` does with ``key`` under ``path`` in an entity of ``shape``."""
+        known = self._plans.get((path, id(shape)))
+        if known is None:
+            # The shape is kept with its plan, so that its id names no other shape meanwhile.
+            known = self._plans[(path, id(shape))] = (shape, {})
+        plan = known[1]
+        found = plan.get(key)
+        if found is None:
+            found = plan[key] = self._plan(path, key, shape)
+        return found
+
+    def _plan(self, path: str, key: str, shape: Shape | None) -> Step:
         child = _join(path, key)
-        verdict = Verdict.DROP if self.dropped(child) else Verdict.WALK
-        if verdict is Verdict.WALK and self.kept(child):
-            verdict = Verdict.KEEP
-        self._children[path][key] = (child, verdict)
-        return child, verdict
+        if self.dropped(child):
+            return Step(child, Action.DROP, None)
+        if self.kept(child):
+            return Step(child, Action.SHARE, None)
+        spec = shape.get(key) if shape is not None else None
+        if isinstance(spec, Entities):
+            return Step(child, Action.ENTITIES, spec)
+        if isinstance(spec, Nested):
+            return Step(child, Action.NESTED, spec)
+        return Step(child, Action.WALK if self.matters_below(child) else Action.SHARE, None)
+
+    def role(self, path: str, key: str, shape: Shape) -> tuple[str, Role, Spec | None]:
+        """What ``key`` under ``path`` is to ``_replace`` in an entity of ``shape``."""
+        known = self._roles.get((path, id(shape)))
+        if known is None:
+            known = self._roles[(path, id(shape))] = (shape, {})
+        roles = known[1]
+        found = roles.get(key)
+        if found is None:
+            child = _join(path, key)
+            spec = shape.get(key)
+            if self.kept(child):
+                role = Role.KEPT
+            elif isinstance(spec, IdField):
+                role = Role.ID
+            elif key in TIMESTAMP_KEYS:
+                role = Role.TIMESTAMP
+            elif isinstance(spec, Entities):
+                role = Role.ENTITIES
+            elif isinstance(spec, Nested):
+                role = Role.NESTED
+            else:
+                role = Role.VALUE
+            found = roles[key] = (child, role, spec)
+        return found
 
 
-class Verdict(enum.Enum):
-    WALK = "walk"  # keep the key, and look at what is under it
-    KEEP = "keep"  # keep the key and everything under it as it is
+class Role(enum.Enum):
+    KEPT = "kept"
+    ID = "id"
+    TIMESTAMP = "timestamp"
+    ENTITIES = "entities"
+    NESTED = "nested"
+    VALUE = "value"
+
+
+class Action(enum.Enum):
     DROP = "drop"
+    SHARE = "share"  # kept as it is: nothing under it is dropped, and nothing sorts it
+    WALK = "walk"  # copied, looking for what a rule drops under it
+    ENTITIES = "entities"  # a list of entities: copied, since putting them in order sorts it
+    NESTED = "nested"  # a part of an entity that holds ids or entities: copied likewise
+
+
+class Step(NamedTuple):
+    child: str
+    action: Action
+    spec: Entities | Nested | None
+
+
+def _could_reach(glob: str, prefix: str) -> bool:
+    """Whether ``glob`` could match a path that starts with ``prefix``."""
+    literal = re.split(r"[*?\[]", glob, maxsplit=1)[0]
+    if literal == glob:  # no wildcard: one exact path
+        return glob.startswith(prefix)
+    # The wildcard may stand for anything, dots included, after the literal part.
+    return literal.startswith(prefix) or prefix.startswith(literal)
 
 
 def _compile(globs: Iterable[str]) -> re.Pattern[str] | None:
@@ -104,21 +188,36 @@ def _join(path: str, key: str) -> str:
 # -- 1. drop ---------------------------------------------------------------------------------
 
 
-def _drop(value: Any, path: str, rules: PathRules) -> Any:
-    """A copy of ``value`` without the dropped paths."""
+def _drop(value: Any, path: str, rules: PathRules, shape: Shape | None = None) -> Any:
+    """``value`` without the dropped paths. Entities and their nested parts are copied, since
+    putting them in order sorts their lists; any other part is shared unless a rule could
+    drop something under it (input, output and metadata are most of a capture's bytes)."""
     if isinstance(value, dict):
         copy: dict[str, Any] = {}
-        children = rules.children(path)
         for key, item in value.items():
-            known = children.get(key)
-            child, verdict = known if known is not None else rules.child(path, key)
-            if verdict is Verdict.WALK:
-                copy[key] = _drop(item, child, rules) if isinstance(item, (dict, list)) else item
-            elif verdict is Verdict.KEEP:
+            child, action, spec = rules.step(path, key, shape)
+            if action is Action.SHARE:
+                copy[key] = item
+            elif action is Action.DROP:
+                continue
+            elif action is Action.ENTITIES and isinstance(item, list):
+                assert isinstance(spec, Entities)
+                copy[key] = [
+                    _drop(
+                        entry, child, rules, spec.shape(entry) if isinstance(entry, dict) else None
+                    )
+                    for entry in item
+                ]
+            elif action is Action.NESTED and isinstance(item, dict):
+                assert isinstance(spec, Nested)
+                copy[key] = _drop(item, child, rules, spec.shape(value))
+            elif isinstance(item, (dict, list)):
+                copy[key] = _drop(item, child, rules)
+            else:
                 copy[key] = item
         return copy
     if isinstance(value, list):
-        return [_drop(item, path, rules) for item in value]
+        return [_drop(item, path, rules, shape) for item in value]
     return value
 
 
@@ -196,28 +295,30 @@ def _replace(
         return entity
     result: dict[str, Any] = {}
     for key, value in entity.items():
-        child = _join(path, key)
-        spec = shape.get(key)
         if value is None:
             continue  # absent and null mean the same to Langfuse; SDKs differ in which they send
-        if rules.kept(child):
+        child, role, spec = rules.role(path, key, shape)
+        if role is Role.KEPT:
             result[key] = value
-        elif isinstance(spec, IdField) and isinstance(value, str):
+        elif role is Role.ID and isinstance(value, str):
+            assert isinstance(spec, IdField)
             result[key] = placeholders.of(spec, value)
-        elif key in TIMESTAMP_KEYS and isinstance(value, str):
+        elif role is Role.TIMESTAMP and isinstance(value, str):
             result[key] = _timestamp(entity, key, value)
-        elif isinstance(spec, Entities) and isinstance(value, list):
+        elif role is Role.ENTITIES and isinstance(value, list):
+            assert isinstance(spec, Entities)
             result[key] = [
                 _replace(
                     item,
-                    spec.shape(item) if isinstance(item, dict) else {},
+                    spec.shape(item) if isinstance(item, dict) else EMPTY_SHAPE,
                     child,
                     placeholders,
                     rules,
                 )
                 for item in value
             ]
-        elif isinstance(spec, Nested) and isinstance(value, dict):
+        elif role is Role.NESTED and isinstance(value, dict):
+            assert isinstance(spec, Nested)
             result[key] = _replace(value, spec.shape(entity), child, placeholders, rules)
         else:
             result[key] = value
@@ -237,7 +338,10 @@ class Normalizer:
     def __call__(self, data: list[Any]) -> list[Any]:
         shape_of = VIEW_SHAPES[self.view]
         rules = PathRules(DEFAULT_IGNORE[self.view] + self.ignore, self.keep)
-        items: list[Any] = _drop(data, "", rules)
+        items = [
+            _drop(item, "", rules, shape_of(item) if isinstance(item, dict) else None)
+            for item in data
+        ]
         order = CanonicalOrder(items, shape_of)
         order.sort()
         placeholders = Placeholders()
@@ -250,7 +354,11 @@ class Normalizer:
             _number(items, shape_of, placeholders)
         return [
             _replace(
-                item, shape_of(item) if isinstance(item, dict) else {}, "", placeholders, rules
+                item,
+                shape_of(item) if isinstance(item, dict) else EMPTY_SHAPE,
+                "",
+                placeholders,
+                rules,
             )
             for item in items
         ]
