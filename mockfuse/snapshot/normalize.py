@@ -22,9 +22,9 @@ import enum
 import fnmatch
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from mockfuse.snapshot.canonical_order import MASKED_TIMESTAMP, TIMESTAMP_KEYS, CanonicalOrder
 from mockfuse.snapshot.shapes import (
@@ -69,9 +69,9 @@ class PathRules:
         ignore, keep = tuple(ignore), tuple(keep)
         self._ignore = _compile(ignore)
         self._keep = _compile(keep)
-        self._plans: dict[tuple[str, int], tuple[Shape | None, dict[str, Step]]] = {}
-        self._roles: dict[tuple[str, int], tuple[Shape, dict[str, tuple[str, Role, Spec | None]]]]
-        self._roles = {}
+        # What ``_drop`` does with a key, and what a key is to ``_replace``.
+        self.step = _PerKey(self._plan)
+        self.role = _PerKey(self._role)
         self._globs = (*ignore, *keep)
         self._below: dict[str, bool] = {}
 
@@ -93,18 +93,6 @@ class PathRules:
             known = self._below[path] = any(_could_reach(glob, prefix) for glob in self._globs)
         return known
 
-    def step(self, path: str, key: str, shape: Shape | None) -> Step:
-        """What ``_drop`` does with ``key`` under ``path`` in an entity of ``shape``."""
-        known = self._plans.get((path, id(shape)))
-        if known is None:
-            # The shape is kept with its plan, so that its id names no other shape meanwhile.
-            known = self._plans[(path, id(shape))] = (shape, {})
-        plan = known[1]
-        found = plan.get(key)
-        if found is None:
-            found = plan[key] = self._plan(path, key, shape)
-        return found
-
     def _plan(self, path: str, key: str, shape: Shape | None) -> Step:
         child = _join(path, key)
         if self.dropped(child):
@@ -118,29 +106,43 @@ class PathRules:
             return Step(child, Action.NESTED, spec)
         return Step(child, Action.WALK if self.matters_below(child) else Action.SHARE, None)
 
-    def role(self, path: str, key: str, shape: Shape) -> tuple[str, Role, Spec | None]:
-        """What ``key`` under ``path`` is to ``_replace`` in an entity of ``shape``."""
-        known = self._roles.get((path, id(shape)))
+    def _role(self, path: str, key: str, shape: Shape | None) -> tuple[str, Role, Spec | None]:
+        child = _join(path, key)
+        spec = shape.get(key) if shape is not None else None
+        if self.kept(child):
+            role = Role.KEPT
+        elif isinstance(spec, IdField):
+            role = Role.ID
+        elif key in TIMESTAMP_KEYS:
+            role = Role.TIMESTAMP
+        elif isinstance(spec, Entities):
+            role = Role.ENTITIES
+        elif isinstance(spec, Nested):
+            role = Role.NESTED
+        else:
+            role = Role.VALUE
+        return child, role, spec
+
+
+Answer = TypeVar("Answer")
+
+
+class _PerKey(Generic[Answer]):
+    """``work(path, key, shape)`` done once for each path, shape and key."""
+
+    def __init__(self, work: Callable[[str, str, Shape | None], Answer]) -> None:
+        self._work = work
+        # Each shape is kept with its answers, so that its id names no other shape meanwhile.
+        self._tables: dict[tuple[str, int], tuple[Shape | None, dict[str, Answer]]] = {}
+
+    def __call__(self, path: str, key: str, shape: Shape | None) -> Answer:
+        known = self._tables.get((path, id(shape)))
         if known is None:
-            known = self._roles[(path, id(shape))] = (shape, {})
-        roles = known[1]
-        found = roles.get(key)
+            known = self._tables[(path, id(shape))] = (shape, {})
+        answers = known[1]
+        found = answers.get(key)
         if found is None:
-            child = _join(path, key)
-            spec = shape.get(key)
-            if self.kept(child):
-                role = Role.KEPT
-            elif isinstance(spec, IdField):
-                role = Role.ID
-            elif key in TIMESTAMP_KEYS:
-                role = Role.TIMESTAMP
-            elif isinstance(spec, Entities):
-                role = Role.ENTITIES
-            elif isinstance(spec, Nested):
-                role = Role.NESTED
-            else:
-                role = Role.VALUE
-            found = roles[key] = (child, role, spec)
+            found = answers[key] = self._work(path, key, shape)
         return found
 
 
