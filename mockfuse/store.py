@@ -86,12 +86,13 @@ class CapturedRequest:
 
     @property
     def body(self) -> Any:
-        """The body decoded (JSON, or the spans of a protobuf export); a fresh copy each time."""
+        """The body decoded: JSON, or the spans of a protobuf export (decoded afresh on each
+        read when kept as bytes, so changing it changes nothing stored)."""
         return self.kept_body.get()
 
     @property
     def response(self) -> Any:
-        """The JSON mockfuse answered with; a fresh copy each time."""
+        """The JSON mockfuse answered with."""
         return self.kept_response.get()
 
     def header(self, name: str) -> str | None:
@@ -144,7 +145,7 @@ def _kept_events(
     kept: list[StoredEvent] = []
     for event in events:
         index = position.get(id(event))
-        if index is None or isinstance(event, EventRef):
+        if index is None or isinstance(event, EventRef):  # not one of the batch's own dicts
             kept.append(event)
         else:
             entity_id = event["body"].get("id")

@@ -90,7 +90,7 @@ class Exchange:
         # A fault rule that let the route work: a 207 that the route applies to its own
         # answer, or a delay. Its note goes into the request log with the answer.
         self.fault: FaultRule | None = None
-        # The body's JSON text, and what ``parse_body`` decoded from it (None when the route
+        # The body's JSON text, and what ``parse_text`` decoded from it (None when the route
         # did not decode it): the store keeps the text rather than the decoded objects.
         self.body_text: bytes | None = None
         self.parsed_body: Any = None
