@@ -308,19 +308,23 @@ class Store:
                 return []
             return _copy(list(map(EventReader(), tenant.events)))  # type: ignore[no-any-return]
 
-    def traces(self, public_key: str | None) -> list[Entity]:
-        """Merged traces, each with its ``observations`` and ``scores``."""
+    def traces(self, public_key: str | None, *, newest: int | None = None) -> list[Entity]:
+        """Merged traces in time order, each with its ``observations`` and ``scores``; with
+        ``newest``, only that many of the latest (copying just those)."""
         with self._lock:
             tenant = self._tenants.get(public_key)
             if tenant is None:
                 return []
+            merged = tenant.projection.traces()
+            if newest is not None:
+                merged = merged[-newest:] if newest > 0 else []
             traces = [
                 {
                     **public_view(trace),
                     "observations": [public_view(o) for o in trace["observations"]],
                     "scores": [public_view(s) for s in trace["scores"]],
                 }
-                for trace in tenant.projection.traces()
+                for trace in merged
             ]
             return _copy(traces)  # type: ignore[no-any-return]
 

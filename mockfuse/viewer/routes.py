@@ -67,13 +67,15 @@ async def tenant_data(request: web.Request) -> web.Response:
     request summaries: everything the page shows of it, in one read."""
     store = request.app[SERVICES].store
     public_key = tenant_key(request)
-    traces = sorted(store.traces(public_key), key=lambda t: t.get("timestamp") or "")
+    # Only the newest are copied out of the store: a viewer left open on a loaded ``serve``
+    # reads this after every change.
+    traces = store.traces(public_key, newest=NEWEST_TRACES)
     requests = store.requests(public_key)
     return web.json_response(
         {
             "public_key": public_key,
             "counts": {**store.counts(public_key), **store.evicted(public_key)},
-            "traces": traces[::-1][:NEWEST_TRACES],
+            "traces": traces[::-1],
             "requests": [request_summary(r) for r in requests[::-1][:NEWEST_REQUESTS]],
         }
     )

@@ -516,11 +516,20 @@ function setLive(stateName, text) {
   live.textContent = text;
 }
 
+function countsOf(tenants, key) {
+  const tenant = tenants.find((t) => t.public_key === key);
+  return tenant ? `${tenant.requests}/${tenant.events}/${tenant.traces}` : "";
+}
+
 function onChange(change) {
   const before = state.tenant;
+  const seen = countsOf(state.tenants, state.tenant);
   setTenants(change.tenants);
   if (state.tenant !== before) writeLocation();
-  reloadTenant();
+  // Another tenant's captures change nothing on this page but the list.
+  if (state.tenant !== before || state.data === null || countsOf(state.tenants, state.tenant) !== seen) {
+    reloadTenant();
+  }
 }
 
 function listen() {
