@@ -1,0 +1,74 @@
+"""docs/api-surface.md stays true: it lists as served exactly the public routes mockfuse has,
+and a route it lists as not served gets a JSON 404 (or a 405 where a served route's path
+takes it) and is logged."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mockfuse.server import make_app
+from tests.support.http import auth_headers
+
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "api-surface.md"
+ROW = re.compile(
+    r"^\| `(?P<path>/api/public/[^`]*)` \| (?P<methods>[A-Z, ]+) \| (?P<status>[a-z ]+) \|"
+)
+
+
+def listed() -> list[tuple[str, tuple[str, ...], str]]:
+    rows = []
+    for line in PAGE.read_text().splitlines():
+        match = ROW.match(line)
+        if match:
+            methods = tuple(m.strip() for m in match["methods"].split(","))
+            rows.append((match["path"], methods, match["status"]))
+    return rows
+
+
+def served_paths() -> set[str]:
+    paths = set()
+    for route in make_app().router.routes():
+        info = route.resource.get_info() if route.resource is not None else {}
+        path = info.get("path") or info.get("formatter") or ""
+        if path.startswith("/api/public/"):
+            paths.add(path)
+    return paths
+
+
+def _shape(path: str) -> str:
+    """A path with its parameters unnamed: Langfuse's names and mockfuse's differ."""
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+def test_the_page_lists_as_served_exactly_the_routes_mockfuse_serves():
+    rows = listed()
+    assert len(rows) > 20
+    documented = {_shape(path) for path, _, status in rows if status == "served"}
+    assert documented == {_shape(path) for path in served_paths()}
+    assert {status for _, _, status in rows} == {"served", "not yet"}
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        (path, method)
+        for path, methods, status in listed()
+        if status == "not yet"
+        for method in methods
+    ],
+)
+def test_a_route_not_served_gets_a_clear_refusal_and_is_logged(mockfuse, path, method):
+    concrete = re.sub(r"\{[^}]+\}", "x", path)
+    response = httpx.request(
+        method, mockfuse.url + concrete, headers=auth_headers(mockfuse), json={}
+    )
+    if response.status_code == 404:
+        assert response.json()["message"] == f"mockfuse does not serve {method} {concrete}"
+    else:  # the path falls under a served route (prompt names may hold slashes)
+        assert response.status_code == 405
+        assert response.json()["error"] == "MethodNotAllowedError"
+    assert [(r.method, r.path) for r in mockfuse.requests] == [(method, concrete)]
