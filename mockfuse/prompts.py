@@ -50,10 +50,13 @@ class PromptBook:
         version: int | None = None,
         labels: Iterable[str] = (DEFAULT_LABEL,),
         config: Any = None,
-        tags: Iterable[str] = (),
+        tags: Iterable[str] | None = None,
         commit_message: str | None = None,
     ) -> dict[str, Any]:
-        """Register a version of prompt ``name`` and answer it as the API shows it."""
+        """Register a version of prompt ``name`` and answer it as the API shows it.
+
+        Tags belong to the prompt, not to a version: given (an empty list too), they become
+        every version's; left out, the new version has the prompt's."""
         _validate(name, prompt, type)
         labels = [label for label in dict.fromkeys(labels) if label != LATEST]
         with self._lock:
@@ -66,10 +69,13 @@ class PromptBook:
             if not isinstance(number, int) or number < 1:
                 raise PromptError("version must be a positive integer")
             versions[:] = [v for v in versions if v["version"] != number]
+            if tags is None:
+                newest_tags = max(versions, key=lambda v: v["version"])["tags"] if versions else []
+                tags = list(newest_tags)
+            tags = list(tags)
             for other in versions:
-                other["labels"] = [
-                    label for label in other["labels"] if label not in labels and label != LATEST
-                ]
+                other["tags"] = list(tags)
+            _take_labels(versions, labels)
             entry = {
                 "type": type,
                 "name": name,
@@ -81,11 +87,25 @@ class PromptBook:
                 "commitMessage": commit_message,
             }
             versions.append(entry)
-            newest = max(versions, key=lambda v: v["version"])
-            newest["labels"] = (
-                [*newest["labels"], LATEST] if LATEST not in newest["labels"] else newest["labels"]
-            )
+            _take_labels(versions, [LATEST])
+            max(versions, key=lambda v: v["version"])["labels"].append(LATEST)
             return dict(entry)
+
+    def relabel(
+        self, public_key: str | None, name: str, version: int, new_labels: Iterable[str]
+    ) -> dict[str, Any] | None:
+        """Give version ``version`` of ``name`` the labels ``new_labels`` too (moving them from
+        the versions that had them); None when there is no such version."""
+        labels = [label for label in dict.fromkeys(new_labels) if label != LATEST]
+        with self._lock:
+            for owner in (public_key, None):
+                versions = self._versions.get((owner, name), [])
+                entry = next((v for v in versions if v["version"] == version), None)
+                if entry is not None:
+                    _take_labels([v for v in versions if v is not entry], labels)
+                    entry["labels"] = list(dict.fromkeys([*entry["labels"], *labels]))
+                    return dict(entry)
+        return None
 
     def get(
         self,
@@ -108,6 +128,12 @@ class PromptBook:
         with self._lock:
             for key in [key for key in self._versions if key[0] == public_key]:
                 del self._versions[key]
+
+
+def _take_labels(versions: list[dict[str, Any]], labels: list[str]) -> None:
+    """A label belongs to one version of a name: take ``labels`` from ``versions``."""
+    for other in versions:
+        other["labels"] = [label for label in other["labels"] if label not in labels]
 
 
 def prompt_from_spec(
@@ -137,6 +163,9 @@ def prompt_from_spec(
     labels = spec.get("labels", list(default_labels))
     if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
         raise PromptError("labels must be a list of strings")
+    tags = spec.get("tags")
+    if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+        raise PromptError("tags must be a list of strings")
     return book.add(
         spec.get("public_key", public_key),
         spec.get("name"),  # type: ignore[arg-type]  # validated by add
@@ -145,6 +174,6 @@ def prompt_from_spec(
         version=spec.get("version"),
         labels=labels,
         config=spec.get("config"),
-        tags=spec.get("tags") or [],
+        tags=tags,
         commit_message=spec.get("commitMessage"),
     )

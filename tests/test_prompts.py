@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from mockfuse.auth import basic_authorization
+from tests.support.client_envs import run_client
 from tests.support.http import auth_headers, post_json
 from tests.test_cli import serve
 
@@ -111,3 +112,41 @@ def test_serve_loads_prompts_from_a_file_for_every_tenant(tmp_path):
                 httpx.get(f"{url}/api/public/v2/prompts/shared", headers=headers).json()["prompt"]
                 == "for everyone"
             )
+
+
+@pytest.mark.clients
+@pytest.mark.parametrize("client", ["lf2", "lf5"])
+def test_sdks_manage_prompts_versions_labels_and_tags(mockfuse, client):
+    seen = json.loads(run_client(client, "prompt_management_workload.py", mockfuse.env).stdout)
+    # update_prompt moved production to version 2 and added staging there.
+    assert seen["production"] == {
+        "version": 2,
+        "labels": ["latest", "production", "staging"],
+        "tags": ["greeting"],  # left out on version 2: the prompt's tags
+        "config": {},
+        "compiled": "Hello Ada",
+    }
+    assert seen["staging"]["version"] == 2
+    assert (seen["first"]["labels"], seen["first"]["config"]) == ([], {"t": 0.2})
+    # An empty tag list on version 3 clears the prompt's tags, on every version.
+    assert seen["first_after_clearing"]["tags"] == []
+    assert (seen["latest"]["version"], seen["latest"]["labels"]) == (3, ["latest"])
+    patches = [r for r in mockfuse.requests if r.method == "PATCH"]
+    assert [(r.status, r.body) for r in patches] == [
+        (200, {"newLabels": ["production", "staging"]})
+    ]
+
+
+def test_update_prompt_refuses_unknown_versions_and_bad_labels(mockfuse):
+    mockfuse.add_prompt("known", "hi")
+    path = "/api/public/v2/prompts/known/versions"
+    answer = httpx.patch(
+        f"{mockfuse.url}{path}/7", json={"newLabels": ["x"]}, headers=auth_headers(mockfuse)
+    )
+    assert answer.status_code == 404 and answer.json()["error"] == "LangfuseNotFoundError"
+    answer = httpx.patch(
+        f"{mockfuse.url}{path}/1", json={"newLabels": "x"}, headers=auth_headers(mockfuse)
+    )
+    assert answer.status_code == 400
+    # A GET of a name that ends like a version path is still a prompt fetch.
+    assert fetch(mockfuse, "known/versions/1").status_code == 404

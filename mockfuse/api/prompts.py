@@ -1,4 +1,5 @@
-"""Prompt management: ``GET /api/public/v2/prompts/{name}`` and ``POST /api/public/v2/prompts``.
+"""Prompt management: ``GET /api/public/v2/prompts/{name}``, ``POST /api/public/v2/prompts``
+and ``PATCH /api/public/v2/prompts/{name}/versions/{version}``.
 
 An unknown prompt is a 404 ``LangfuseNotFoundError``, which is what makes an SDK fall back
 to the prompt its caller passed as ``fallback``.
@@ -14,6 +15,33 @@ from mockfuse.prompts import PromptError, prompt_from_spec
 
 routes = web.RouteTableDef()
 
+INVALID = "Invalid request data"
+NOT_FOUND = {"error": "LangfuseNotFoundError", "message": "Prompt not found"}
+
+
+# PATCH only: a GET of a prompt whose name ends in "/versions/2" still reaches get_prompt.
+@routes.route("PATCH", r"/api/public/v2/prompts/{name:.+}/versions/{version:\d+}")
+async def update_prompt_version(request: web.Request) -> web.Response:
+    """``update_prompt``: new labels for one version. SDK 5.x URL-encodes a name's slashes,
+    SDK 2.x sends them as they are; both arrive here."""
+    exchange = await open_exchange(request, methods=("PATCH",))
+    if isinstance(exchange, web.Response):
+        return exchange
+    try:
+        spec = parse_json(exchange.raw_body)
+    except ValueError as error:
+        return exchange.answer(400, {"message": INVALID, "errors": [str(error)]})
+    labels = spec.get("newLabels") if isinstance(spec, dict) else None
+    if not (isinstance(labels, list) and all(isinstance(label, str) for label in labels)):
+        errors = ["newLabels must be a list of strings"]
+        return exchange.answer(400, {"message": INVALID, "errors": errors}, body=spec)
+    prompt = request.app[SERVICES].prompts.relabel(
+        exchange.public_key, request.match_info["name"], int(request.match_info["version"]), labels
+    )
+    if prompt is None:
+        return exchange.answer(404, NOT_FOUND, body=spec)
+    return exchange.answer(200, prompt, body=spec)
+
 
 @routes.route("*", "/api/public/v2/prompts/{name:.+}")
 async def get_prompt(request: web.Request) -> web.Response:
@@ -23,9 +51,7 @@ async def get_prompt(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     version_text = request.query.get("version")
     if version_text is not None and not version_text.isdigit():
-        return exchange.answer(
-            400, {"message": "Invalid request data", "errors": ["version must be an integer"]}
-        )
+        return exchange.answer(400, {"message": INVALID, "errors": ["version must be an integer"]})
     prompt = request.app[SERVICES].prompts.get(
         exchange.public_key,
         name,
@@ -33,9 +59,7 @@ async def get_prompt(request: web.Request) -> web.Response:
         label=request.query.get("label"),
     )
     if prompt is None:
-        return exchange.answer(
-            404, {"error": "LangfuseNotFoundError", "message": "Prompt not found"}
-        )
+        return exchange.answer(404, NOT_FOUND)
     return exchange.answer(200, prompt)
 
 
@@ -47,7 +71,7 @@ async def create_prompt(request: web.Request) -> web.Response:
     try:
         spec = parse_json(exchange.raw_body)
     except ValueError as error:
-        return exchange.answer(400, {"message": "Invalid request data", "errors": [str(error)]})
+        return exchange.answer(400, {"message": INVALID, "errors": [str(error)]})
     if isinstance(spec, dict):
         spec.pop("public_key", None)  # a client names only its own tenant
     try:
@@ -55,7 +79,5 @@ async def create_prompt(request: web.Request) -> web.Response:
             request.app[SERVICES].prompts, spec, public_key=exchange.public_key, default_labels=()
         )
     except PromptError as error:
-        return exchange.answer(
-            400, {"message": "Invalid request data", "errors": [str(error)]}, body=spec
-        )
+        return exchange.answer(400, {"message": INVALID, "errors": [str(error)]}, body=spec)
     return exchange.answer(200, prompt, body=spec)
