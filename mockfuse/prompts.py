@@ -10,6 +10,7 @@ registered without a public key are served to every tenant; a tenant's own come 
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -77,6 +78,7 @@ class PromptBook:
                 other["tags"] = list(tags)
             _take_labels(versions, labels)
             entry = {
+                "_id": str(uuid.uuid4()),  # what a generation's promptId names; not answered
                 "type": type,
                 "name": name,
                 "version": number,
@@ -89,7 +91,7 @@ class PromptBook:
             versions.append(entry)
             _take_labels(versions, [LATEST])
             max(versions, key=lambda v: v["version"])["labels"].append(LATEST)
-            return dict(entry)
+            return _answered(entry)
 
     def relabel(
         self, public_key: str | None, name: str, version: int, new_labels: Iterable[str]
@@ -104,7 +106,7 @@ class PromptBook:
                 if entry is not None:
                     _take_labels([v for v in versions if v is not entry], labels)
                     entry["labels"] = list(dict.fromkeys([*entry["labels"], *labels]))
-                    return dict(entry)
+                    return _answered(entry)
         return None
 
     def get(
@@ -119,15 +121,31 @@ class PromptBook:
             for owner in (public_key, None):
                 for entry in self._versions.get((owner, name), []):
                     if version is not None and entry["version"] == version:
-                        return dict(entry)
+                        return _answered(entry)
                     if version is None and (label or DEFAULT_LABEL) in entry["labels"]:
-                        return dict(entry)
+                        return _answered(entry)
+        return None
+
+    def id_of(self, public_key: str | None, name: Any, version: Any) -> str | None:
+        """The id of version ``version`` of prompt ``name``, which a generation names."""
+        if not isinstance(name, str) or not isinstance(version, int):
+            return None
+        with self._lock:
+            for owner in (public_key, None):
+                for entry in self._versions.get((owner, name), []):
+                    if entry["version"] == version:
+                        return entry["_id"]  # type: ignore[no-any-return]
         return None
 
     def forget(self, public_key: str) -> None:
         with self._lock:
             for key in [key for key in self._versions if key[0] == public_key]:
                 del self._versions[key]
+
+
+def _answered(entry: dict[str, Any]) -> dict[str, Any]:
+    """A prompt version as the API answers it, without mockfuse's own keys."""
+    return {key: value for key, value in entry.items() if not key.startswith("_")}
 
 
 def _take_labels(versions: list[dict[str, Any]], labels: list[str]) -> None:

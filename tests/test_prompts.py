@@ -116,7 +116,7 @@ def test_serve_loads_prompts_from_a_file_for_every_tenant(tmp_path):
 
 @pytest.mark.clients
 @pytest.mark.parametrize("client", ["lf2", "lf5"])
-def test_sdks_manage_prompts_versions_labels_and_tags(mockfuse, client):
+def test_sdks_manage_prompts_versions_labels_and_tags(mockfuse, mockfuse_server, client):
     seen = json.loads(run_client(client, "prompt_management_workload.py", mockfuse.env).stdout)
     # update_prompt moved production to version 2 and added staging there.
     assert seen["production"] == {
@@ -135,6 +135,19 @@ def test_sdks_manage_prompts_versions_labels_and_tags(mockfuse, client):
     assert [(r.status, r.body) for r in patches] == [
         (200, {"newLabels": ["production", "staging"]})
     ]
+    # The generation that used version 2 reads back linked to it.
+    [generation] = [o for o in mockfuse.observations if o["id"] == seen["generation_id"]]
+    assert (generation["promptName"], generation["promptVersion"]) == ("folder/greeting", 2)
+    read_back = httpx.get(
+        f"{mockfuse.url}/api/public/observations/{generation['id']}",
+        headers=auth_headers(mockfuse),
+    ).json()
+    prompts = mockfuse_server.services.prompts
+    assert read_back["promptId"] == prompts.id_of(mockfuse.public_key, "folder/greeting", 2)
+    assert read_back["promptId"] not in (
+        None,
+        prompts.id_of(mockfuse.public_key, "folder/greeting", 1),
+    )
 
 
 def test_update_prompt_refuses_unknown_versions_and_bad_labels(mockfuse):

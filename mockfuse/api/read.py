@@ -16,6 +16,7 @@ from aiohttp import web
 from mockfuse.api.exchange import Exchange, open_exchange
 from mockfuse.config import SERVICES
 from mockfuse.projection import Entity
+from mockfuse.prompts import PromptBook
 from mockfuse.store import Store
 from mockfuse.timestamps import parse_timestamp
 
@@ -57,7 +58,9 @@ def _trace_summary(trace: Entity, project_id: str) -> Entity:
     }
 
 
-def _observation_view(observation: Entity, trace: Entity, project_id: str) -> Entity:
+def _observation_view(
+    observation: Entity, trace: Entity, project_id: str, prompt_id: str | None
+) -> Entity:
     return {
         **observation,
         "projectId": project_id,
@@ -72,7 +75,7 @@ def _observation_view(observation: Entity, trace: Entity, project_id: str) -> En
         "traceName": trace.get("name"),
         "tags": trace.get("tags"),
         "release": trace.get("release"),
-        "promptId": None,
+        "promptId": prompt_id,
     }
 
 
@@ -117,6 +120,7 @@ class Reading:
 
     exchange: Exchange
     store: Store
+    prompts: PromptBook
     project_id: str
 
     @property
@@ -126,6 +130,18 @@ class Reading:
     @property
     def scores(self) -> list[Entity]:
         return self.store.scores(self.exchange.public_key)
+
+    def observation_view(self, observation: Entity, trace: Entity) -> Entity:
+        """``observation`` as the read API shows it, linked to the prompt it names."""
+        prompt_id = self.prompts.id_of(
+            self.exchange.public_key,
+            observation.get("promptName"),
+            observation.get("promptVersion"),
+        )
+        return _observation_view(observation, trace, self.project_id, prompt_id)
+
+    def all_observations(self, traces: list[Entity]) -> list[Entity]:
+        return [self.observation_view(o, t) for t in traces for o in t["observations"]]
 
 
 ReadHandler = Callable[[web.Request, Reading], Awaitable[web.Response]]
@@ -143,7 +159,8 @@ def reading(handler: ReadHandler) -> Handler:
         if refused is not None:
             return refused
         services = request.app[SERVICES]
-        return await handler(request, Reading(exchange, services.store, services.config.project_id))
+        reading = Reading(exchange, services.store, services.prompts, services.config.project_id)
+        return await handler(request, reading)
 
     return route
 
@@ -165,7 +182,7 @@ async def get_trace(request: web.Request, reading: Reading) -> web.Response:
         return _not_found(exchange, "Trace", trace_id)
     details = {
         **_trace_summary(trace, project_id),
-        "observations": [_observation_view(o, trace, project_id) for o in trace["observations"]],
+        "observations": [reading.observation_view(o, trace) for o in trace["observations"]],
         "scores": trace["scores"],
     }
     return exchange.answer(200, details)
@@ -190,10 +207,6 @@ async def list_traces(request: web.Request, reading: Reading) -> web.Response:
     return _paged(exchange, summaries)
 
 
-def _all_observations(traces: list[Entity], project_id: str) -> list[Entity]:
-    return [_observation_view(o, t, project_id) for t in traces for o in t["observations"]]
-
-
 OBSERVATION_FILTERS = (
     "traceId",
     "name",
@@ -209,11 +222,9 @@ OBSERVATION_FILTERS = (
 
 @read_route("/api/public/observations/{observation_id}")
 async def get_observation(request: web.Request, reading: Reading) -> web.Response:
-    exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
+    exchange, traces = reading.exchange, reading.traces
     observation_id = request.match_info["observation_id"]
-    found = next(
-        (o for o in _all_observations(traces, project_id) if o["id"] == observation_id), None
-    )
+    found = next((o for o in reading.all_observations(traces) if o["id"] == observation_id), None)
     if found is None:
         return _not_found(exchange, "Observation", observation_id)
     return exchange.answer(200, found)
@@ -221,20 +232,16 @@ async def get_observation(request: web.Request, reading: Reading) -> web.Respons
 
 @read_route("/api/public/observations")
 async def list_observations(request: web.Request, reading: Reading) -> web.Response:
-    exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
-    observations = _filter(
-        _all_observations(traces, project_id), request.query, OBSERVATION_FILTERS
-    )
+    exchange, traces = reading.exchange, reading.traces
+    observations = _filter(reading.all_observations(traces), request.query, OBSERVATION_FILTERS)
     return _paged(exchange, sorted(observations, key=lambda o: o["startTime"], reverse=True))
 
 
 @read_route("/api/public/v2/observations")
 async def list_observations_v2(request: web.Request, reading: Reading) -> web.Response:
     """Cursor paging: the cursor is the position of the next page, opaque to clients."""
-    exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
-    observations = _filter(
-        _all_observations(traces, project_id), request.query, OBSERVATION_FILTERS
-    )
+    exchange, traces = reading.exchange, reading.traces
+    observations = _filter(reading.all_observations(traces), request.query, OBSERVATION_FILTERS)
     observations.sort(key=lambda o: o["startTime"], reverse=True)
     try:
         limit = int(request.query.get("limit", DEFAULT_LIMIT))

@@ -1,6 +1,8 @@
 """Prompt management through a Langfuse Python SDK's own calls (2.x and 5.x alike): versions,
-labels moved by update_prompt, tags that belong to the prompt. Prints what it read back."""
+labels moved by update_prompt, tags that belong to the prompt, and a generation linked to the
+prompt it used. Prints what it read back."""
 
+import importlib.metadata
 import json
 
 from langfuse import Langfuse
@@ -29,4 +31,13 @@ seen = {"production": read(), "first": read(version=1), "staging": read(label="s
 langfuse.create_prompt(name=name, prompt="Hey {{name}}", labels=[], tags=[])  # clears the tags
 seen["first_after_clearing"] = read(version=1)
 seen["latest"] = read(label="latest")
+
+used = langfuse.get_prompt(name, cache_ttl_seconds=0)  # production: version 2
+if int(importlib.metadata.version("langfuse").split(".")[0]) >= 3:
+    generation = langfuse.start_observation(name="greet", as_type="generation", prompt=used)
+else:
+    generation = langfuse.generation(name="greet", prompt=used)
+generation.end()
+langfuse.flush()
+seen["generation_id"] = generation.id
 print(json.dumps(seen))
