@@ -21,6 +21,8 @@ from mockfuse.config import SERVICES, Services
 from mockfuse.faults import MALFORMED_BODY, FaultRule
 from mockfuse.projection import StoredEvent
 
+# The message of Langfuse's 400 for data its schema refuses (a request's, or one event's).
+INVALID = "Invalid request data"
 ONE_MEGABYTE = 1_048_576  # Next.js's default body limit, which Langfuse's other routes keep
 # The largest body any route takes: the Python OTLP exporter's own ceiling (max_request_size,
 # measured before compression), also used for media uploads.
@@ -143,6 +145,10 @@ class Exchange:
             charset="utf-8",
             headers=headers,
         )
+
+    def answer_invalid(self, *errors: str, body: Any = None) -> web.Response:
+        """Langfuse's 400 for a request whose data its schema refuses."""
+        return self.answer(400, {"message": INVALID, "errors": list(errors)}, body=body)
 
     def parse_text(self, text: bytes) -> Any:
         """``text`` (the body, inflated) decoded as JSON; ValueError as ``parse_json``

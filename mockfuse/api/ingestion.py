@@ -13,15 +13,13 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import Exchange, TooLarge, open_exchange
+from mockfuse.api.exchange import INVALID, Exchange, TooLarge, open_exchange
 from mockfuse.api.ingestion_fast import accept_batch
 from mockfuse.api.ingestion_schema import describe, envelope_issues, json_kind
 from mockfuse.config import SERVICES
 from mockfuse.projection import Event
 
 routes = web.RouteTableDef()
-
-INVALID = "Invalid request data"
 
 
 @dataclass
@@ -95,11 +93,9 @@ async def ingestion(request: web.Request) -> web.Response:
     except TooLarge:
         return exchange.answer_too_large(limit)
     except ValueError as error:
-        return exchange.answer(400, {"message": INVALID, "errors": [f"Invalid JSON: {error}"]})
+        return exchange.answer_invalid(f"Invalid JSON: {error}")
     if not isinstance(payload, dict) or not isinstance(payload.get("batch"), list):
-        return exchange.answer(
-            400, {"message": INVALID, "errors": _shape_errors(payload)}, body=payload
-        )
+        return exchange.answer_invalid(*_shape_errors(payload), body=payload)
     most = services.config.max_batch_events
     if len(payload["batch"]) > most:
         message = f"Batch of {len(payload['batch'])} events exceeds the limit of {most}"

@@ -12,8 +12,6 @@ from mockfuse.media import MediaError
 
 routes = web.RouteTableDef()
 
-INVALID = "Invalid request data"
-
 
 def _origin(request: web.Request) -> str:
     return f"{request.scheme}://{request.host}"
@@ -30,7 +28,7 @@ async def create_media(request: web.Request) -> web.Response:
             raise MediaError("expected an object")
         media, needs_upload = request.app[SERVICES].media.register(exchange.public_key, body)
     except (ValueError, MediaError) as error:
-        return exchange.answer(400, {"message": INVALID, "errors": [str(error)]})
+        return exchange.answer_invalid(str(error))
     upload_url = (
         f"{_origin(request)}/_mockfuse/uploads/{media.upload_token}" if needs_upload else None
     )
@@ -52,7 +50,7 @@ async def media_by_id(request: web.Request) -> web.Response:
         try:
             report = parse_json(exchange.raw_body)
         except ValueError as error:
-            return exchange.answer(400, {"message": INVALID, "errors": [str(error)]})
+            return exchange.answer_invalid(str(error))
         patched = media_store.patch(
             exchange.public_key, media_id, report if isinstance(report, dict) else {}
         )

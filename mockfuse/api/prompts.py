@@ -15,7 +15,6 @@ from mockfuse.prompts import PromptError, prompt_from_spec
 
 routes = web.RouteTableDef()
 
-INVALID = "Invalid request data"
 NOT_FOUND = {"error": "LangfuseNotFoundError", "message": "Prompt not found"}
 
 
@@ -30,11 +29,10 @@ async def update_prompt_version(request: web.Request) -> web.Response:
     try:
         spec = parse_json(exchange.raw_body)
     except ValueError as error:
-        return exchange.answer(400, {"message": INVALID, "errors": [str(error)]})
+        return exchange.answer_invalid(str(error))
     labels = spec.get("newLabels") if isinstance(spec, dict) else None
     if not (isinstance(labels, list) and all(isinstance(label, str) for label in labels)):
-        errors = ["newLabels must be a list of strings"]
-        return exchange.answer(400, {"message": INVALID, "errors": errors}, body=spec)
+        return exchange.answer_invalid("newLabels must be a list of strings", body=spec)
     prompt = request.app[SERVICES].prompts.relabel(
         exchange.public_key, request.match_info["name"], int(request.match_info["version"]), labels
     )
@@ -51,7 +49,7 @@ async def get_prompt(request: web.Request) -> web.Response:
     name = request.match_info["name"]
     version_text = request.query.get("version")
     if version_text is not None and not version_text.isdigit():
-        return exchange.answer(400, {"message": INVALID, "errors": ["version must be an integer"]})
+        return exchange.answer_invalid("version must be an integer")
     prompt = request.app[SERVICES].prompts.get(
         exchange.public_key,
         name,
@@ -71,7 +69,7 @@ async def create_prompt(request: web.Request) -> web.Response:
     try:
         spec = parse_json(exchange.raw_body)
     except ValueError as error:
-        return exchange.answer(400, {"message": INVALID, "errors": [str(error)]})
+        return exchange.answer_invalid(str(error))
     if isinstance(spec, dict):
         spec.pop("public_key", None)  # a client names only its own tenant
     try:
@@ -79,5 +77,5 @@ async def create_prompt(request: web.Request) -> web.Response:
             request.app[SERVICES].prompts, spec, public_key=exchange.public_key, default_labels=()
         )
     except PromptError as error:
-        return exchange.answer(400, {"message": INVALID, "errors": [str(error)]}, body=spec)
+        return exchange.answer_invalid(str(error), body=spec)
     return exchange.answer(200, prompt, body=spec)

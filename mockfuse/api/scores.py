@@ -19,8 +19,6 @@ from mockfuse.timestamps import format_timestamp, utc_now
 
 routes = web.RouteTableDef()
 
-INVALID = "Invalid request data"
-
 
 def _score_event(score: dict[str, Any]) -> Event:
     body = {**score, "id": score.get("id") or str(uuid.uuid4())}
@@ -51,15 +49,15 @@ async def create_scores(request: web.Request) -> web.Response:
     try:
         payload = parse_json(exchange.raw_body)
     except ValueError as error:
-        return exchange.answer(400, {"message": INVALID, "errors": [f"Invalid JSON: {error}"]})
+        return exchange.answer_invalid(f"Invalid JSON: {error}")
     if isinstance(payload, dict):
         problem = _issues(payload)
         if problem is not None:
-            return exchange.answer(400, {"message": INVALID, "errors": [problem]}, body=payload)
+            return exchange.answer_invalid(problem, body=payload)
         event = _score_event(payload)
         return exchange.answer(200, {"id": event["body"]["id"]}, body=payload, events=[event])
     if not isinstance(payload, list):
-        return exchange.answer(400, {"message": INVALID, "errors": ["Expected object or array"]})
+        return exchange.answer_invalid("Expected object or array")
     events, errors = [], []
     for index, score in enumerate(payload):
         problem = _issues(score)
