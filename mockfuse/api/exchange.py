@@ -150,6 +150,14 @@ class Exchange:
         """Langfuse's 400 for a request whose data its schema refuses."""
         return self.answer(400, {"message": INVALID, "errors": list(errors)}, body=body)
 
+    def json_body(self) -> Any:
+        """The body decoded as JSON, or (a ``web.Response``) the 400 a body that is not JSON
+        gets."""
+        try:
+            return parse_json(self.raw_body)
+        except ValueError as error:
+            return self.answer_invalid(str(error))
+
     def parse_text(self, text: bytes) -> Any:
         """``text`` (the body, inflated) decoded as JSON; ValueError as ``parse_json``
         raises it. The request log keeps the text when the answer logs this body."""

@@ -47,10 +47,9 @@ async def media_by_id(request: web.Request) -> web.Response:
         "message": f"Media {media_id} not found within authorized project",
     }
     if request.method == "PATCH":
-        try:
-            report = parse_json(exchange.raw_body)
-        except ValueError as error:
-            return exchange.answer_invalid(str(error))
+        report = exchange.json_body()
+        if isinstance(report, web.Response):
+            return report
         patched = media_store.patch(
             exchange.public_key, media_id, report if isinstance(report, dict) else {}
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockfuse.api.exchange import open_exchange, parse_json
+from mockfuse.api.exchange import open_exchange
 from mockfuse.config import SERVICES
 from mockfuse.prompts import PromptError, prompt_from_spec
 
@@ -26,10 +26,9 @@ async def update_prompt_version(request: web.Request) -> web.Response:
     exchange = await open_exchange(request, methods=("PATCH",))
     if isinstance(exchange, web.Response):
         return exchange
-    try:
-        spec = parse_json(exchange.raw_body)
-    except ValueError as error:
-        return exchange.answer_invalid(str(error))
+    spec = exchange.json_body()
+    if isinstance(spec, web.Response):
+        return spec
     labels = spec.get("newLabels") if isinstance(spec, dict) else None
     if not (isinstance(labels, list) and all(isinstance(label, str) for label in labels)):
         return exchange.answer_invalid("newLabels must be a list of strings", body=spec)
@@ -66,10 +65,9 @@ async def create_prompt(request: web.Request) -> web.Response:
     exchange = await open_exchange(request, methods=("POST",))
     if isinstance(exchange, web.Response):
         return exchange
-    try:
-        spec = parse_json(exchange.raw_body)
-    except ValueError as error:
-        return exchange.answer_invalid(str(error))
+    spec = exchange.json_body()
+    if isinstance(spec, web.Response):
+        return spec
     if isinstance(spec, dict):
         spec.pop("public_key", None)  # a client names only its own tenant
     try:
