@@ -7,6 +7,11 @@ broken by envelope id. Later non-null fields win; ``metadata`` merges key by key
 ``tags`` are a union; a trace's ``timestamp`` and an observation's ``startTime`` and
 ``traceId`` keep their first value, as Langfuse keeps them immutable.
 
+Metadata reads back as Langfuse stores it, a map: a value that is not an object is kept as
+``{"metadata": value}``, none as ``{}``, and a string value that is JSON text reads back
+parsed (Langfuse keeps every value as a string and parses it on read). An observation or
+score that names no environment has its trace's.
+
 An observation or score may name a trace that was never created (LiteLLM's tests rewrite
 ids that way, the legacy JS SDK sends a child before its trace): that trace still exists in
 the projection, known only through what points at it, and nothing is dropped.
@@ -178,7 +183,11 @@ _KIND_BY_TYPE = {
 
 
 def clean_environment(value: Any) -> str:
-    """Langfuse's ``PublicEnvironmentName``: lower case, no ``langfuse`` prefix, else default."""
+    """An environment name made valid: lower case, no ``langfuse`` prefix, else default.
+
+    Ingestion refuses an invalid name per event, as Langfuse does, so what it stores is
+    already valid; OpenTelemetry spans are answered before their attributes are judged, and
+    mockfuse keeps them with their environment made valid rather than drop them."""
     if not isinstance(value, str):
         return "default"
     name = value.lower()
@@ -208,12 +217,39 @@ def _merge_order(event: Event) -> tuple[int, float, str]:
     return (is_update, moment.timestamp() if moment else 0.0, str(event.get("id")))
 
 
+def metadata_record(value: Any) -> dict[str, Any]:
+    """``metadata`` as the map Langfuse keeps: an object as it is, anything else under
+    ``"metadata"``."""
+    return value if isinstance(value, dict) else {"metadata": value}
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN and Infinity are not JSON to JavaScript's JSON.parse
+
+
+def _parsed_if_json(value: str) -> Any:
+    try:
+        return json.loads(value, parse_constant=_refuse_constant)
+    except ValueError:
+        return value
+
+
+def read_metadata(record: dict[str, Any] | None) -> dict[str, Any]:
+    """A metadata map as Langfuse's read API shows it: string values that are JSON parsed."""
+    if not record:
+        return {}
+    return {
+        key: _parsed_if_json(value) if isinstance(value, str) else value
+        for key, value in record.items()
+    }
+
+
 def _merge_field(entity: Entity, name: str, value: Any) -> None:
     if value is None:
         return
     current = entity.get(name)
-    if name == "metadata" and isinstance(current, dict) and isinstance(value, dict):
-        entity[name] = {**current, **value}
+    if name == "metadata":
+        entity[name] = {**(current or {}), **metadata_record(value)}
     elif name == "tags" and isinstance(current, list) and isinstance(value, list):
         entity[name] = current + [tag for tag in value if tag not in current]
     elif name in TIMESTAMP_FIELDS:
@@ -351,10 +387,17 @@ class Projection:
         return _score_defaults(score)
 
     def observations(self) -> list[Entity]:
-        return sorted(self._merged("observation"), key=_start_order)
+        observations = self._merged("observation")
+        _inherit_environment(observations, self._trace_environments())
+        return sorted(observations, key=_start_order)
 
     def scores(self) -> list[Entity]:
-        return sorted(self._merged("score"), key=lambda score: (score["timestamp"], score["_seen"]))
+        scores = self._merged("score")
+        _inherit_environment(scores, self._trace_environments())
+        return sorted(scores, key=lambda score: (score["timestamp"], score["_seen"]))
+
+    def _trace_environments(self) -> dict[str, str]:
+        return {trace["id"]: trace["environment"] for trace in self._merged("trace")}
 
     def traces(self) -> list[Entity]:
         """Every trace, created or only referred to, with its observations and scores.
@@ -405,7 +448,13 @@ def _start_order(observation: Entity) -> tuple[str, int]:
 
 
 def _implicit_trace(trace_id: str, referrer: Entity) -> Entity:
-    trace: Entity = {"id": trace_id, "timestamp": None, "tags": [], "_seen": referrer["_seen"]}
+    trace: Entity = {
+        "id": trace_id,
+        "timestamp": None,
+        "tags": [],
+        "environment": referrer["environment"],
+        "_seen": referrer["_seen"],
+    }
     return _trace_defaults(trace)
 
 
@@ -413,6 +462,7 @@ def _trace_defaults(trace: Entity) -> Entity:
     for name in TRACE_FIELDS:
         trace.setdefault(name, None)
     trace["environment"] = clean_environment(trace["environment"])
+    trace["metadata"] = read_metadata(trace["metadata"])
     trace["public"] = bool(trace["public"])
     trace["tags"] = trace["tags"] or []
     return trace
@@ -423,7 +473,8 @@ def _observation_defaults(observation: Entity) -> Entity:
         observation.setdefault(name, None)
     observation["type"] = observation["type"] or "SPAN"
     observation["level"] = observation["level"] or "DEFAULT"
-    observation["environment"] = clean_environment(observation["environment"])
+    observation["metadata"] = read_metadata(observation["metadata"])
+    _set_aside_environment(observation)
     return observation
 
 
@@ -441,9 +492,24 @@ def _score_defaults(score: Entity) -> Entity:
     elif data_type == "BOOLEAN":
         score["stringValue"] = "True" if value == 1 else "False"
     score["source"] = score["source"] or "API"
-    score["environment"] = clean_environment(score["environment"])
+    score["metadata"] = read_metadata(score["metadata"])
     score["authorUserId"] = None
+    _set_aside_environment(score)
     return score
+
+
+def _set_aside_environment(item: Entity) -> None:
+    """The environment ``item`` named itself, if any; its ``environment`` is settled once its
+    trace is known (see ``_inherit_environment``)."""
+    named = item["environment"]
+    item["_environment"] = None if named is None else clean_environment(named)
+    item["environment"] = item["_environment"] or "default"
+
+
+def _inherit_environment(items: list[Entity], environments: dict[str, str]) -> None:
+    for item in items:
+        own = item["_environment"]
+        item["environment"] = own or environments.get(item["traceId"]) or "default"
 
 
 def public_view(entity: Entity) -> Entity:

@@ -123,6 +123,15 @@ BAD_EVENTS = {
         "score-create", {"traceId": "t", "name": "q", "value": "high", "dataType": "NUMERIC"}
     ),
     "id with carriage return": event("trace-create", {"id": "t\r"}),
+    "environment in capitals": event("trace-create", {"id": "t", "environment": "Production"}),
+    "environment with the reserved prefix": event(
+        "span-create", {"id": "s", "environment": "langfuse-prod"}
+    ),
+    "environment over 40 characters": event("trace-create", {"id": "t", "environment": "e" * 41}),
+    "environment null": event("trace-create", {"id": "t", "environment": None}),
+    "score environment with a space": event(
+        "score-create", {"traceId": "t", "name": "q", "value": 1, "environment": "my env"}
+    ),
     "dataset run item": event(
         "dataset-run-item-create",
         {"traceId": "t", "datasetId": "d", "runId": "r", "datasetItemId": "i"},

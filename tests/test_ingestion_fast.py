@@ -75,6 +75,20 @@ EDGE_VALUES: dict[Any, list[Any]] = {
         [],
     ],
     rules.anything: [None, 0, "", "text", [1], {"a": None}, True],
+    rules.environment: [
+        "production",
+        "staging_2-b",
+        "x" * 40,
+        "x" * 41,
+        "Production",
+        "langfuse-dev",
+        "my-langfuse",
+        "prod\n",
+        "",
+        "with space",
+        None,
+        5,
+    ],
 }
 ENUM_EXTRAS = ["bogus", "debug", None, 3]
 

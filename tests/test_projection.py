@@ -169,9 +169,52 @@ def test_score_data_types_are_inferred():
     assert all(score["source"] == "API" for score in scores.values())
 
 
-def test_environment_names_are_cleaned_as_langfuse_cleans_them():
+def test_environment_names_from_otel_spans_are_made_valid():
     assert clean_environment("Production") == "production"
     assert clean_environment("langfuse-staging") == "staging"
     assert clean_environment("has spaces") == "default"
     assert clean_environment(None) == "default"
     assert clean_environment("x" * 50) == "x" * 40
+
+
+def test_metadata_reads_back_as_the_map_langfuse_keeps():
+    projection = project(
+        make_event("trace-create", {"id": "t", "metadata": "just text"}, 1),
+        make_event("trace-create", {"id": "t", "metadata": {"n": "42", "j": '{"a": [1]}'}}, 2),
+        make_event("trace-create", {"id": "t", "metadata": {"s": "hello", "f": "NaN"}}, 3),
+        make_event("span-create", {"id": "s", "traceId": "t", "metadata": [1, 2]}, 4),
+        make_event("span-create", {"id": "bare", "traceId": "t"}, 5),
+    )
+    trace = only_trace(projection)
+    assert trace["metadata"] == {
+        "metadata": "just text",
+        "n": 42,
+        "j": {"a": [1]},
+        "s": "hello",
+        "f": "NaN",
+    }
+    by_id = {o["id"]: o for o in trace["observations"]}
+    assert by_id["s"]["metadata"] == {"metadata": [1, 2]}
+    assert by_id["bare"]["metadata"] == {}
+
+
+def test_observations_and_scores_inherit_their_traces_environment():
+    projection = project(
+        make_event("trace-create", {"id": "t", "environment": "staging"}, 1),
+        make_event("span-create", {"id": "inherits", "traceId": "t"}, 2),
+        make_event("span-create", {"id": "own", "traceId": "t", "environment": "canary"}, 3),
+        make_event("score-create", {"id": "sc", "traceId": "t", "name": "q", "value": 1}, 4),
+        make_event("span-create", {"id": "orphan", "traceId": "elsewhere"}, 5),
+    )
+    environments = {o["id"]: o["environment"] for o in projection.observations()}
+    assert environments == {"inherits": "staging", "own": "canary", "orphan": "default"}
+    assert [s["environment"] for s in projection.scores()] == ["staging"]
+    implicit = next(t for t in projection.traces() if t["id"] == "elsewhere")
+    assert implicit["environment"] == "default"
+
+
+def test_a_trace_known_only_through_its_observation_takes_the_observations_environment():
+    projection = project(
+        make_event("span-create", {"id": "s", "traceId": "t", "environment": "prod"}, 1)
+    )
+    assert only_trace(projection)["environment"] == "prod"

@@ -52,6 +52,10 @@ def _field_type(check: rules.Check) -> Any:
         return Literal[check.options]
     if check is rules.usage:
         return _USAGE
+    if check is rules.environment:
+        return Annotated[
+            str, meta(max_length=rules.ENVIRONMENT_MAX_LENGTH, pattern=rules.ENVIRONMENT_PATTERN)
+        ]
     types: dict[Any, Any] = {
         rules.anything: msgspec.Raw,
         rules.string: str,
@@ -70,12 +74,20 @@ def _field_type(check: rules.Check) -> Any:
     return types[check]
 
 
-def _struct(name: str, fields: dict[str, rules.Check], required: frozenset[str]) -> Any:
-    """A struct of ``fields``: the required ones present and not null, the others optional."""
+def _struct(
+    name: str,
+    fields: dict[str, rules.Check],
+    required: frozenset[str],
+    not_null: frozenset[str] = frozenset(),
+) -> Any:
+    """A struct of ``fields``: the required ones present and not null, the others optional,
+    and those ``not_null`` optional but never null."""
     specs: list[Any] = []
     for field_name, check in fields.items():
         kind = _field_type(check)
-        if field_name in required and check is rules.anything:
+        if field_name in not_null:
+            specs.append((field_name, kind, ""))  # the default only marks it optional
+        elif field_name in required and check is rules.anything:
             # Required and not null: a score's value. Anything but a number or a string is
             # for the refinements to word, on the slow path.
             specs.append((field_name, Union[str, float]))  # noqa: UP007
@@ -94,7 +106,7 @@ def _batch_type() -> Any:
         if event_type in _SLOW_TYPES:
             continue
         title = event_type.title().replace("-", "")
-        body = _struct(f"{title}Body", dict(schema.fields), schema.required)
+        body = _struct(f"{title}Body", dict(schema.fields), schema.required, schema.not_null)
         envelope = msgspec.defstruct(
             f"{title}Event",
             [

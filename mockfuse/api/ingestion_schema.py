@@ -8,6 +8,7 @@ Unknown body keys are allowed, as zod's non-strict objects allow them.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,10 @@ Check = Callable[[Any], "str | None"]
 ID_MAX_LENGTH = 800
 TRACE_NAME_MAX_LENGTH = 1000
 TEXT_SCORE_MAX_LENGTH = 500
+ENVIRONMENT_MAX_LENGTH = 40
+# Langfuse's PublicEnvironmentName; ``\Z`` because JavaScript's ``$`` never matches before a
+# final newline and Python's does.
+ENVIRONMENT_PATTERN = r"^(?!langfuse)[a-z0-9_-]+\Z"
 
 LEVELS = ("DEBUG", "DEFAULT", "WARNING", "ERROR")
 USAGE_UNITS = ("CHARACTERS", "TOKENS", "SECONDS", "MILLISECONDS", "IMAGES", "REQUESTS")
@@ -66,6 +71,23 @@ class BoundedString:
         if problem is None and value is not None and len(value) > self.limit:
             return f"String must contain at most {self.limit} character(s)"
         return problem
+
+
+_ENVIRONMENT_NAME = re.compile(ENVIRONMENT_PATTERN)
+
+
+def environment(value: Any) -> str | None:
+    """A tracing environment: Langfuse refuses the event (it does not rename the environment)."""
+    if not isinstance(value, str):
+        return _expected("string", value)
+    if len(value) > ENVIRONMENT_MAX_LENGTH:
+        return f"Maximum length is {ENVIRONMENT_MAX_LENGTH} characters"
+    if not _ENVIRONMENT_NAME.match(value):
+        return (
+            "Only alphanumeric lower case characters, hyphens, and underscores are allowed "
+            "and it must not start with 'langfuse'"
+        )
+    return None
 
 
 def identifier(value: Any) -> str | None:
@@ -194,6 +216,8 @@ class BodySchema:
     fields: Mapping[str, Check]
     required: frozenset[str] = frozenset()
     refinements: tuple[Callable[[dict[str, Any]], Issue | None], ...] = field(default=())
+    # Optional but not nullable: zod's ``.default(...)`` fills in a missing value, not null.
+    not_null: frozenset[str] = frozenset({"environment"})
     # The fields whose value can be wrong: validation is the hot path of ingestion.
     checked: dict[str, Check] = field(init=False, repr=False, compare=False)
 
@@ -216,7 +240,7 @@ TRACE = BodySchema(
         "output": anything,
         "sessionId": string,
         "userId": string,
-        "environment": string,
+        "environment": environment,
         "metadata": anything,
         "release": string,
         "version": string,
@@ -228,7 +252,7 @@ TRACE = BodySchema(
 OPTIONAL_OBSERVATION = BodySchema(
     {
         "traceId": identifier,
-        "environment": string,
+        "environment": environment,
         "name": string,
         "startTime": timestamp,
         "metadata": anything,
@@ -294,7 +318,7 @@ LEGACY_OBSERVATION = BodySchema(
         "level": OneOf(LEVELS),
         "statusMessage": string,
         "version": string,
-        "environment": string,
+        "environment": environment,
     },
     frozenset({"type"}),
 )
@@ -350,7 +374,7 @@ SCORE = BodySchema(
         "sessionId": identifier,
         "datasetRunId": identifier,
         "observationId": identifier,
-        "environment": string,
+        "environment": environment,
         "comment": string,
         "metadata": anything,
         "source": OneOf(SCORE_SOURCES),
@@ -362,9 +386,10 @@ SCORE = BodySchema(
     },
     frozenset({"name", "value"}),
     (_score_name_not_empty, _score_value_matches_type, _score_has_one_target),
+    frozenset({"environment", "source"}),
 )
 
-SDK_LOG = BodySchema({"log": anything, "id": string}, frozenset({"log"}))
+SDK_LOG = BodySchema({"log": anything, "id": string}, frozenset({"log"}), not_null=frozenset())
 
 BODY_SCHEMAS: dict[str, BodySchema] = {
     "trace-create": TRACE,
@@ -442,6 +467,8 @@ def body_issues(schema: BodySchema, body: dict[str, Any]) -> list[Issue]:
     checked = schema.checked
     for name, value in body.items():
         if value is None:
+            if name in schema.not_null:
+                issues.append(_issue(["body", name], _expected("string", value)))
             continue
         check = checked.get(name)
         if check is None:
