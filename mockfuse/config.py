@@ -8,6 +8,7 @@ from pathlib import Path
 from aiohttp import web
 
 from mockfuse.auth import KeyRing
+from mockfuse.datasets import DatasetBook
 from mockfuse.faults import FaultBook
 from mockfuse.journal import Journal, replay
 from mockfuse.media import MediaStore
@@ -49,9 +50,11 @@ class Services:
     faults: FaultBook = field(default_factory=FaultBook)
     prompts: PromptBook = field(default_factory=PromptBook)
     media: MediaStore = field(default_factory=MediaStore)
+    datasets: DatasetBook = field(init=False)
     keyring: KeyRing = field(init=False)
 
     def __post_init__(self) -> None:
+        self.datasets = DatasetBook(self.config.project_id)
         self.keyring = KeyRing(self.config.keys, strict=bool(self.config.keys))
         self.store = Store(max_requests=self.config.max_requests)
         if self.config.journal is not None:

@@ -18,7 +18,17 @@ from typing import Any
 from aiohttp import web
 
 from mockfuse import admin, viewer
-from mockfuse.api import health, ingestion, media, otel, projects, prompts, read, scores
+from mockfuse.api import (
+    datasets,
+    health,
+    ingestion,
+    media,
+    otel,
+    projects,
+    prompts,
+    read,
+    scores,
+)
 from mockfuse.api.exchange import ONE_MEGABYTE, open_exchange
 from mockfuse.config import SERVICES, ServerConfig, Services
 from mockfuse.store import Store
@@ -117,7 +127,20 @@ def make_app(
         middlewares=[_admin_token] if services.config.admin_token is not None else [],
     )
     app[SERVICES] = services
-    for module in (health, projects, ingestion, otel, scores, prompts, media, read, admin, viewer):
+    modules = (
+        health,
+        projects,
+        ingestion,
+        otel,
+        scores,
+        prompts,
+        media,
+        datasets,
+        read,
+        admin,
+        viewer,
+    )
+    for module in modules:
         _add_routes(app, module.routes)
     viewer.install(app)
     app.router.add_route("*", "/{tail:.*}", _never_a_crash(_unknown_route))

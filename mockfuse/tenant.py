@@ -68,11 +68,12 @@ class MockfuseTenant:
         return tenant
 
     def close(self) -> None:
-        """Forget this tenant: captures, keys, fault rules, prompts and media."""
+        """Forget this tenant: captures, keys, fault rules, prompts, media and datasets."""
         self.reset()
         self._services.keyring.forget(self.public_key)
         self._services.prompts.forget(self.public_key)
         self._services.media.forget(self.public_key)
+        self._services.datasets.forget(self.public_key)
 
     @property
     def viewer_url(self) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from mockfuse.api.exchange import Exchange, open_exchange
+from mockfuse.api.paging import DEFAULT_LIMIT, MAX_LIMIT, bad_query, not_found, paged
 from mockfuse.config import SERVICES
 from mockfuse.projection import Entity
 from mockfuse.prompts import PromptBook
@@ -22,17 +23,9 @@ from mockfuse.timestamps import parse_timestamp
 
 routes = web.RouteTableDef()
 
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 1000
-
 
 def _not_found(exchange: Exchange, what: str, entity_id: str) -> web.Response:
-    message = f"{what} {entity_id} not found within authorized project"
-    return exchange.answer(404, {"error": "LangfuseNotFoundError", "message": message})
-
-
-def _bad(exchange: Exchange, message: str) -> web.Response:
-    return exchange.answer(400, {"message": "Invalid request data", "errors": [message]})
+    return not_found(exchange, f"{what} {entity_id} not found within authorized project")
 
 
 def _seconds_between(start: Any, end: Any) -> float | None:
@@ -77,32 +70,6 @@ def _observation_view(
         "release": trace.get("release"),
         "promptId": prompt_id,
     }
-
-
-def _page(exchange: Exchange) -> tuple[int, int] | web.Response:
-    query = exchange.request.query
-    try:
-        page = int(query.get("page", 1))
-        limit = int(query.get("limit", DEFAULT_LIMIT))
-    except ValueError:
-        return _bad(exchange, "page and limit must be integers")
-    if page < 1 or not 1 <= limit <= MAX_LIMIT:
-        return _bad(exchange, f"page must be at least 1 and limit between 1 and {MAX_LIMIT}")
-    return page, limit
-
-
-def _paged(exchange: Exchange, items: list[Entity]) -> web.Response:
-    paging = _page(exchange)
-    if isinstance(paging, web.Response):
-        return paging
-    page, limit = paging
-    meta = {
-        "page": page,
-        "limit": limit,
-        "totalItems": len(items),
-        "totalPages": -(-len(items) // limit),
-    }
-    return exchange.answer(200, {"data": items[(page - 1) * limit : page * limit], "meta": meta})
 
 
 def _filter(items: list[Entity], query: Any, fields: tuple[str, ...]) -> list[Entity]:
@@ -204,7 +171,7 @@ async def list_traces(request: web.Request, reading: Reading) -> web.Response:
         }
         for t in newest_first
     ]
-    return _paged(exchange, summaries)
+    return paged(exchange, summaries)
 
 
 OBSERVATION_FILTERS = (
@@ -234,7 +201,7 @@ async def get_observation(request: web.Request, reading: Reading) -> web.Respons
 async def list_observations(request: web.Request, reading: Reading) -> web.Response:
     exchange, traces = reading.exchange, reading.traces
     observations = _filter(reading.all_observations(traces), request.query, OBSERVATION_FILTERS)
-    return _paged(exchange, sorted(observations, key=lambda o: o["startTime"], reverse=True))
+    return paged(exchange, sorted(observations, key=lambda o: o["startTime"], reverse=True))
 
 
 @read_route("/api/public/v2/observations")
@@ -248,9 +215,9 @@ async def list_observations_v2(request: web.Request, reading: Reading) -> web.Re
         cursor = request.query.get("cursor")
         start = int(base64.urlsafe_b64decode(cursor.encode()).decode()) if cursor else 0
     except ValueError:
-        return _bad(exchange, "limit must be an integer and cursor one this API returned")
+        return bad_query(exchange, "limit must be an integer and cursor one this API returned")
     if not 1 <= limit <= MAX_LIMIT:
-        return _bad(exchange, f"limit must be between 1 and {MAX_LIMIT}")
+        return bad_query(exchange, f"limit must be between 1 and {MAX_LIMIT}")
     end = start + limit
     following = (
         base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(observations) else None
@@ -290,7 +257,7 @@ async def get_score(request: web.Request, reading: Reading) -> web.Response:
 
 
 async def _list_scores(request: web.Request, reading: Reading) -> web.Response:
-    return _paged(reading.exchange, _scores(reading, request.query))
+    return paged(reading.exchange, _scores(reading, request.query))
 
 
 read_route("/api/public/v2/scores")(_list_scores)
@@ -332,6 +299,6 @@ async def get_session(request: web.Request, reading: Reading) -> web.Response:
 @read_route("/api/public/sessions")
 async def list_sessions(request: web.Request, reading: Reading) -> web.Response:
     sessions = sorted(_sessions(reading).values(), key=lambda s: s["createdAt"] or "", reverse=True)
-    return _paged(
+    return paged(
         reading.exchange, [{k: v for k, v in s.items() if k != "traces"} for s in sessions]
     )

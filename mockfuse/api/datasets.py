@@ -1,0 +1,196 @@
+"""Datasets and runs: ``/api/public/v2/datasets[/{name}]``, ``/api/public/dataset-items[/{id}]``,
+``/api/public/dataset-run-items`` and ``/api/public/datasets/{name}/runs[/{run}]``.
+
+Clients encode dataset and run names differently (SDK 5.x quotes every character of a name in
+a path, SDK 2.x quotes a name it puts in a query, and its HTTP client may quote it again);
+Langfuse decodes a name once more after the framework has, and so does mockfuse when the name
+as received names nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import unquote
+
+from aiohttp import web
+
+from mockfuse.api.exchange import Exchange, open_exchange
+from mockfuse.api.paging import bad_query, not_found, paged
+from mockfuse.config import SERVICES
+from mockfuse.datasets import DatasetBook, DatasetError, DatasetNotFound
+
+routes = web.RouteTableDef()
+
+Work = Callable[[web.Request, Exchange, DatasetBook], Awaitable[web.Response]]
+
+
+def datasets_route(path: str, **handlers: Work) -> None:
+    """Register ``path`` with a handler per method; the book's refusals become Langfuse's
+    400 and 404 answers."""
+
+    async def route(request: web.Request) -> web.Response:
+        exchange = await open_exchange(request, methods=[m.upper() for m in handlers])
+        if isinstance(exchange, web.Response):
+            return exchange
+        refused = exchange.refuse_scores_only_key()
+        if refused is not None:
+            return refused
+        book = request.app[SERVICES].datasets
+        try:
+            return await handlers[request.method.lower()](request, exchange, book)
+        except DatasetError as error:
+            return exchange.answer_invalid(str(error), body=_body_of(exchange))
+        except DatasetNotFound as error:
+            return not_found(exchange, str(error))
+
+    routes.route("*", path)(route)
+
+
+def _body_of(exchange: Exchange) -> Any:
+    return exchange.parsed_body if exchange.raw_body else None
+
+
+def _spec(exchange: Exchange) -> dict[str, Any] | web.Response:
+    spec = exchange.json_body()
+    if isinstance(spec, web.Response):
+        return spec
+    if not isinstance(spec, dict):
+        return exchange.answer_invalid("Expected object", body=spec)
+    return spec
+
+
+T = TypeVar("T")
+
+
+def _by_name(name: str, lookup: Callable[[str], T]) -> T:
+    """What ``lookup`` finds for ``name`` as received, else for ``name`` decoded once more."""
+    try:
+        return lookup(name)
+    except DatasetNotFound:
+        if unquote(name) == name:
+            raise
+        return lookup(unquote(name))
+
+
+# -- datasets -------------------------------------------------------------------------------
+
+
+async def _create_dataset(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    spec = _spec(exchange)
+    if isinstance(spec, web.Response):
+        return spec
+    return exchange.answer(200, book.upsert_dataset(exchange.public_key, spec), body=spec)
+
+
+async def _list_datasets(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    return paged(exchange, book.datasets(exchange.public_key))
+
+
+async def _get_dataset(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    found = _by_name(
+        request.match_info["name"], lambda name: book.dataset(exchange.public_key, name)
+    )
+    return exchange.answer(200, found)
+
+
+datasets_route("/api/public/v2/datasets", post=_create_dataset, get=_list_datasets)
+datasets_route("/api/public/v2/datasets/{name}", get=_get_dataset)
+
+
+# -- items ----------------------------------------------------------------------------------
+
+
+async def _upsert_item(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    spec = _spec(exchange)
+    if isinstance(spec, web.Response):
+        return spec
+    name = spec.get("datasetName")
+    if not isinstance(name, str):
+        return exchange.answer(200, book.upsert_item(exchange.public_key, spec), body=spec)
+    item = _by_name(
+        name, lambda name: book.upsert_item(exchange.public_key, {**spec, "datasetName": name})
+    )
+    return exchange.answer(200, item, body=spec)
+
+
+async def _list_items(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    query = request.query
+
+    def items(dataset_name: str | None) -> list[dict[str, Any]]:
+        return book.items(
+            exchange.public_key,
+            dataset_name=dataset_name,
+            source_trace_id=query.get("sourceTraceId"),
+            source_observation_id=query.get("sourceObservationId"),
+        )
+
+    name = query.get("datasetName")
+    return paged(exchange, items(None) if name is None else _by_name(name, items))
+
+
+async def _get_item(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    return exchange.answer(200, book.item(exchange.public_key, request.match_info["item_id"]))
+
+
+async def _delete_item(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    book.delete_item(exchange.public_key, request.match_info["item_id"])
+    return exchange.answer(200, {"message": "Dataset item successfully deleted"})
+
+
+datasets_route("/api/public/dataset-items", post=_upsert_item, get=_list_items)
+datasets_route("/api/public/dataset-items/{item_id}", get=_get_item, delete=_delete_item)
+
+
+# -- runs -----------------------------------------------------------------------------------
+
+
+async def _add_run_item(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    spec = _spec(exchange)
+    if isinstance(spec, web.Response):
+        return spec
+    store = request.app[SERVICES].store
+    key = exchange.public_key
+
+    def trace_of(observation_id: str) -> str | None:
+        # Langfuse looks the observation up; it may arrive later than this call, as in
+        # Langfuse, where ingestion lags: a client that knows the trace id sends it too.
+        found = next((o for o in store.observations(key) if o["id"] == observation_id), None)
+        return None if found is None else found["traceId"] or found["id"]
+
+    return exchange.answer(200, book.add_run_item(key, spec, trace_of), body=spec)
+
+
+async def _list_run_items(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    dataset_id, run_name = request.query.get("datasetId"), request.query.get("runName")
+    if dataset_id is None or run_name is None:
+        return bad_query(exchange, "datasetId and runName are required")
+    return paged(exchange, book.run_items(exchange.public_key, dataset_id, run_name))
+
+
+async def _list_runs(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    runs = _by_name(request.match_info["name"], lambda name: book.runs(exchange.public_key, name))
+    return paged(exchange, runs)
+
+
+def _in_run(request: web.Request, act: Callable[[str, str], T]) -> T:
+    """``act(dataset name, run name)`` with the names of the path, each decoded as needed."""
+    return _by_name(
+        request.match_info["name"],
+        lambda dataset: _by_name(request.match_info["run"], lambda run: act(dataset, run)),
+    )
+
+
+async def _get_run(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    run = _in_run(request, lambda dataset, name: book.run(exchange.public_key, dataset, name))
+    return exchange.answer(200, run)
+
+
+async def _delete_run(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    _in_run(request, lambda dataset, name: book.delete_run(exchange.public_key, dataset, name))
+    return exchange.answer(200, {"message": "Dataset run successfully deleted"})
+
+
+datasets_route("/api/public/dataset-run-items", post=_add_run_item, get=_list_run_items)
+datasets_route("/api/public/datasets/{name}/runs", get=_list_runs)
+datasets_route("/api/public/datasets/{name}/runs/{run}", get=_get_run, delete=_delete_run)

@@ -1,0 +1,240 @@
+"""Datasets, items and runs: driven by the SDKs' own dataset calls, and over plain HTTP for the
+answers Langfuse gives to what the SDKs never send."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from mockfuse.auth import basic_authorization
+from tests.support.client_envs import run_client
+from tests.support.http import auth_headers, post_json
+from tests.test_cli import serve
+
+
+def get(tenant: Any, path: str, **query: Any) -> httpx.Response:
+    return httpx.get(tenant.url + path, params=query, headers=auth_headers(tenant))
+
+
+def assert_dataset_read_back(seen: dict[str, Any]) -> None:
+    assert seen["dataset"]["description"] == "capitals"
+    assert seen["dataset"]["metadata"] == {"owner": "qa"}
+    france, italy = seen["items"]
+    assert isinstance(france["id"], str)
+    assert {k: v for k, v in france.items() if k != "id"} == {
+        "input": {"country": "France"},
+        "expected": "Paris",
+        "metadata": None,
+        "status": "ACTIVE",
+    }
+    assert italy == {
+        "id": "item-italy",
+        "input": {"country": "Italy"},
+        "expected": "Rome",
+        "metadata": {"checked": True},
+        "status": "ACTIVE",
+    }
+
+
+@pytest.mark.clients
+@pytest.mark.parametrize(
+    ("client", "name"),
+    # SDK 5.x quotes every character of a name in a path, a slash too; SDK 2.x sends a path
+    # name as it is (a slash would split it) and quotes a name it puts in a query.
+    [("lf2", "capital cities ü"), ("lf5", "evals/capital cities ü")],
+)
+def test_sdks_create_and_read_back_datasets(mockfuse, client, name):
+    seen = json.loads(run_client(client, "dataset_workload.py", mockfuse.env, name).stdout)
+    assert seen["dataset"]["name"] == name
+    assert_dataset_read_back(seen)
+    item_lists = [r for r in mockfuse.requests if r.path == "/api/public/dataset-items"]
+    # One page per item (page size 1), and every request answered.
+    for request in mockfuse.requests:
+        if request.path == "/api/public/ingestion":
+            assert request.response["errors"] == []
+        else:
+            assert request.status == 200, request.path
+    assert len([r for r in item_lists if r.method == "GET"]) == 2
+
+
+@pytest.mark.clients
+def test_sdk_2_links_items_to_traces_in_a_run_created_on_the_fly(mockfuse):
+    seen = json.loads(run_client("lf2", "dataset_workload.py", mockfuse.env, "qa").stdout)
+    assert seen["runs"] == ["run-1"]
+    run = seen["run"]
+    assert (run["name"], run["description"], run["metadata"]) == ("run-1", "first run", {"n": 1})
+    generations = {o["id"]: o for o in mockfuse.observations if o["name"] == "llm"}
+    linked = {
+        item_id: (trace_id, observation_id) for item_id, trace_id, observation_id in run["items"]
+    }
+    assert set(linked) == {i["id"] for i in seen["items"]}
+    for trace_id, observation_id in linked.values():
+        assert generations[observation_id]["traceId"] == trace_id
+
+
+@pytest.mark.clients
+def test_sdk_2_datasets_against_mockfuse_serve():
+    with serve() as (_, url, _banner):
+        env = {
+            "LANGFUSE_HOST": url,
+            "LANGFUSE_PUBLIC_KEY": "pk-lf-datasets",
+            "LANGFUSE_SECRET_KEY": "sk-lf-datasets",
+        }
+        seen = json.loads(run_client("lf2", "dataset_workload.py", env, "served set").stdout)
+    assert_dataset_read_back(seen)
+    assert [item[0] for item in seen["run"]["items"]] == sorted(i["id"] for i in seen["items"])
+
+
+def make_dataset(tenant: Any, name: str = "qa") -> dict[str, Any]:
+    response = post_json(tenant, "/api/public/v2/datasets", {"name": name})
+    assert response.status_code == 200
+    return response.json()  # type: ignore[no-any-return]
+
+
+def make_item(tenant: Any, **fields: Any) -> httpx.Response:
+    return post_json(tenant, "/api/public/dataset-items", {"datasetName": "qa", **fields})
+
+
+def test_a_dataset_reads_back_with_every_declared_key(mockfuse):
+    created = make_dataset(mockfuse)
+    assert set(created) == {
+        "id",
+        "name",
+        "description",
+        "metadata",
+        "inputSchema",
+        "expectedOutputSchema",
+        "projectId",
+        "createdAt",
+        "updatedAt",
+    }
+    assert created["projectId"] == "mockfuse-project"
+    assert created["createdAt"].endswith("Z")
+    again = post_json(mockfuse, "/api/public/v2/datasets", {"name": "qa", "description": "d"})
+    assert (again.json()["id"], again.json()["description"]) == (created["id"], "d")
+    assert get(mockfuse, "/api/public/v2/datasets/qa").json()["description"] == "d"
+    listed = get(mockfuse, "/api/public/v2/datasets").json()
+    assert [d["name"] for d in listed["data"]] == ["qa"]
+    assert listed["meta"] == {"page": 1, "limit": 50, "totalItems": 1, "totalPages": 1}
+
+
+def test_items_are_listed_newest_first_with_paging_and_filters(mockfuse):
+    make_dataset(mockfuse)
+    for n in range(3):
+        assert make_item(mockfuse, id=f"i{n}", sourceTraceId=f"t{n % 2}").status_code == 200
+    page = get(mockfuse, "/api/public/dataset-items", datasetName="qa", page=2, limit=2).json()
+    assert [i["id"] for i in page["data"]] == ["i0"]
+    assert page["meta"] == {"page": 2, "limit": 2, "totalItems": 3, "totalPages": 2}
+    from_t0 = get(mockfuse, "/api/public/dataset-items", sourceTraceId="t0").json()["data"]
+    assert [i["id"] for i in from_t0] == ["i2", "i0"]
+    archived = make_item(mockfuse, id="i1", status="ARCHIVED").json()
+    assert (archived["status"], archived["sourceTraceId"]) == ("ARCHIVED", "t1")
+    item = get(mockfuse, "/api/public/dataset-items/i1").json()
+    assert item == archived
+    assert item["datasetName"] == "qa"
+
+
+def test_unknown_names_get_langfuses_404(mockfuse):
+    make_dataset(mockfuse)
+    not_found = {"error": "LangfuseNotFoundError"}
+    for path, message in [
+        ("/api/public/v2/datasets/nope", "Dataset not found"),
+        ("/api/public/dataset-items/nope", "Dataset item not found"),
+        ("/api/public/datasets/nope/runs", "Dataset not found"),
+        ("/api/public/datasets/qa/runs/nope", "Dataset run not found"),
+    ]:
+        response = get(mockfuse, path)
+        assert (response.status_code, response.json()) == (404, {**not_found, "message": message})
+    missing = post_json(mockfuse, "/api/public/dataset-items", {"datasetName": "nope"})
+    assert (missing.status_code, missing.json()["message"]) == (404, "Dataset not found")
+
+
+def test_an_item_id_belongs_to_one_dataset(mockfuse):
+    make_dataset(mockfuse)
+    make_dataset(mockfuse, "other")
+    assert make_item(mockfuse, id="shared").status_code == 200
+    taken = post_json(
+        mockfuse, "/api/public/dataset-items", {"datasetName": "other", "id": "shared"}
+    )
+    assert taken.status_code == 404
+    assert taken.json()["message"] == (
+        "The dataset item with id shared already exists in a dataset other than other"
+    )
+
+
+def test_a_run_item_naming_only_an_observation_is_linked_to_its_trace(mockfuse):
+    make_dataset(mockfuse)
+    make_item(mockfuse, id="item")
+    batch = {
+        "batch": [
+            {
+                "id": "e1",
+                "type": "span-create",
+                "timestamp": "2026-11-27T10:00:00Z",
+                "body": {"id": "span-1", "traceId": "trace-1"},
+            }
+        ]
+    }
+    assert post_json(mockfuse, "/api/public/ingestion", batch).status_code == 207
+    created = post_json(
+        mockfuse,
+        "/api/public/dataset-run-items",
+        {"runName": "r", "datasetItemId": "item", "observationId": "span-1"},
+    ).json()
+    assert (created["traceId"], created["observationId"]) == ("trace-1", "span-1")
+    assert created["datasetRunName"] == "r"
+    run = get(mockfuse, "/api/public/datasets/qa/runs/r").json()
+    assert [i["id"] for i in run["datasetRunItems"]] == [created["id"]]
+    listed = get(
+        mockfuse, "/api/public/dataset-run-items", datasetId=run["datasetId"], runName="r"
+    ).json()
+    assert [i["id"] for i in listed["data"]] == [created["id"]]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        ({"runName": "r", "datasetItemId": "item"}, 400),
+        ({"runName": "r", "datasetItemId": "item", "observationId": "unknown"}, 404),
+        ({"runName": "r", "datasetItemId": "unknown", "traceId": "t"}, 404),
+        ({"datasetItemId": "item", "traceId": "t"}, 400),
+        ({"runName": 5, "datasetItemId": "item", "traceId": "t"}, 400),
+    ],
+)
+def test_run_items_langfuse_refuses_are_refused_alike(mockfuse, payload, status):
+    make_dataset(mockfuse)
+    make_item(mockfuse, id="item")
+    response = post_json(mockfuse, "/api/public/dataset-run-items", payload)
+    assert response.status_code == status
+    assert "message" in response.json()
+    assert get(mockfuse, "/api/public/datasets/qa/runs").json()["data"] == []
+
+
+def test_deleting_an_item_and_a_run(mockfuse):
+    make_dataset(mockfuse)
+    make_item(mockfuse, id="item")
+    link = {"runName": "r", "datasetItemId": "item", "traceId": "t"}
+    assert post_json(mockfuse, "/api/public/dataset-run-items", link).status_code == 200
+    headers = auth_headers(mockfuse)
+    deleted = httpx.delete(f"{mockfuse.url}/api/public/datasets/qa/runs/r", headers=headers)
+    assert deleted.json() == {"message": "Dataset run successfully deleted"}
+    assert get(mockfuse, "/api/public/datasets/qa/runs/r").status_code == 404
+    deleted = httpx.delete(f"{mockfuse.url}/api/public/dataset-items/item", headers=headers)
+    assert deleted.json() == {"message": "Dataset item successfully deleted"}
+    assert get(mockfuse, "/api/public/dataset-items/item").status_code == 404
+
+
+def test_datasets_belong_to_their_tenant(mockfuse, mockfuse_server):
+    make_dataset(mockfuse)
+    other = mockfuse_server.tenant()
+    try:
+        assert get(other, "/api/public/v2/datasets/qa").status_code == 404
+        assert get(other, "/api/public/v2/datasets").json()["data"] == []
+    finally:
+        other.close()
+    headers = {"Authorization": basic_authorization(mockfuse.public_key, "wrong")}
+    refused = httpx.get(f"{mockfuse.url}/api/public/v2/datasets", headers=headers)
+    assert refused.status_code == 401
