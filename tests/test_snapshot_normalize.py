@@ -170,6 +170,13 @@ def test_floats_compare_with_a_tolerance_and_ints_equal_floats():
     assert (change.kind, change.path) == ("changed", "0.cost")
 
 
+def test_an_empty_object_that_became_full_is_one_change():
+    # DeepDiff reports an empty object that gained several fields as changed whole.
+    costs = {"input": 1e-06, "output": 2e-06, "total": 3e-06}
+    [change] = find_changes({"costDetails": {}}, {"costDetails": costs})
+    assert (change.kind, change.path, change.actual) == ("changed", "costDetails", costs)
+
+
 def test_the_difference_names_items_and_aligns_a_missing_one():
     expected = [
         {"name": "a", "x": 1},

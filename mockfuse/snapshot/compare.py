@@ -95,8 +95,9 @@ def _short(value: Any, limit: int = 80) -> str:
 
 def _changed(expected: Any, actual: Any, label: str) -> list[Change]:
     """One change, or, for two objects that differ in their identity (a renamed span), the
-    fields that differ inside them: the name that changed, not the whole object."""
-    if isinstance(expected, dict) and isinstance(actual, dict):
+    fields that differ inside them: the name that changed, not the whole object. An empty
+    object has no fields to tell apart (DeepDiff reports it changed whole)."""
+    if isinstance(expected, dict) and isinstance(actual, dict) and expected and actual:
         return [
             Change(inner.kind, f"{label}.{inner.path}", inner.expected, inner.actual)
             for inner in find_changes(expected, actual)
