@@ -12,6 +12,7 @@ from mockfuse.datasets import DatasetBook
 from mockfuse.faults import FaultBook
 from mockfuse.journal import Journal, replay
 from mockfuse.media import MediaStore
+from mockfuse.pricing import ModelBook
 from mockfuse.prompts import PromptBook
 from mockfuse.store import Store
 
@@ -50,13 +51,14 @@ class Services:
     faults: FaultBook = field(default_factory=FaultBook)
     prompts: PromptBook = field(default_factory=PromptBook)
     media: MediaStore = field(default_factory=MediaStore)
+    models: ModelBook = field(default_factory=ModelBook)
     datasets: DatasetBook = field(init=False)
     keyring: KeyRing = field(init=False)
 
     def __post_init__(self) -> None:
         self.datasets = DatasetBook(self.config.project_id)
         self.keyring = KeyRing(self.config.keys, strict=bool(self.config.keys))
-        self.store = Store(max_requests=self.config.max_requests)
+        self.store = Store(max_requests=self.config.max_requests, models=self.models)
         if self.config.journal is not None:
             for capture in replay(self.config.journal):
                 self.store.capture(**capture)

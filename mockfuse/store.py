@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from mockfuse.journal import Journal
+from mockfuse.pricing import ModelBook, calculated_costs
 from mockfuse.projection import (
     Entity,
     Event,
@@ -161,13 +162,21 @@ def _copy(data: Any) -> Any:
 class Store:
     """Captures of every tenant; safe to use from any thread."""
 
-    def __init__(self, *, max_requests: int | None = None, journal: Journal | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        max_requests: int | None = None,
+        journal: Journal | None = None,
+        models: ModelBook | None = None,
+    ) -> None:
         """``max_requests`` bounds each tenant's request log (and the events of the requests
-        it drops), for a long-running ``serve``; ``journal`` receives every capture."""
+        it drops), for a long-running ``serve``; ``journal`` receives every capture;
+        ``models`` prices observations when they are read."""
         if max_requests is not None and max_requests < 1:
             raise ValueError("max_requests must be at least 1")
         self.max_requests = max_requests
         self.journal = journal
+        self.models = models or ModelBook()
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._tenants: dict[str | None, Tenant] = {}
@@ -326,14 +335,30 @@ class Store:
                 }
                 for trace in merged
             ]
-            return _copy(traces)  # type: ignore[no-any-return]
+            copied: list[Entity] = _copy(traces)
+        for trace in copied:
+            self._price(public_key, trace["observations"])
+        return copied
 
     def observations(self, public_key: str | None) -> list[Entity]:
         with self._lock:
             tenant = self._tenants.get(public_key)
             if tenant is None:
                 return []
-            return _copy([public_view(o) for o in tenant.projection.observations()])  # type: ignore[no-any-return]
+            observations: list[Entity] = _copy(
+                [public_view(o) for o in tenant.projection.observations()]
+            )
+        self._price(public_key, observations)
+        return observations
+
+    def _price(self, public_key: str | None, observations: list[Entity]) -> None:
+        """Costs as Langfuse records them: the client's, else priced by the matching model.
+        Done on read, so a model defined after its generations arrived prices them too."""
+        for observation in observations:
+            model = self.models.match(public_key, observation["model"], observation["startTime"])
+            observation["costDetails"] = calculated_costs(
+                observation["usageDetails"], observation["costDetails"], model
+            )
 
     def scores(self, public_key: str | None) -> list[Entity]:
         with self._lock:

@@ -126,6 +126,10 @@ def test_current_sdk_used_as_a_user_would_traces_scores_prompts_and_reads_back(m
     assert seen["prompt_version"] == 1
     assert (seen["fallback"], seen["fallback_is_fallback"]) == ("Say hi to Ada", True)
     assert seen["read_back"] == ["answer", "cache-miss", "qa-pipeline", "retrieve"]
+    assert seen["scores_read_back"] == [
+        ["helpful", "CATEGORICAL", "yes", "trace"],
+        ["relevance", "NUMERIC", 0.8, "observation"],
+    ]
     statuses = {(r.method, r.path): r.status for r in mockfuse.requests}
     assert statuses[("GET", "/api/public/projects")] == 200  # auth_check()
     assert statuses[("GET", "/api/public/v2/prompts/not-registered")] == 404
@@ -140,7 +144,11 @@ def test_current_sdk_used_as_a_user_would_traces_scores_prompts_and_reads_back(m
         "cache-miss": "EVENT",
     }
     assert observations["cache-miss"]["parentObservationId"] == observations["retrieve"]["id"]
-    assert observations["answer"]["costDetails"] == {"input": 0.00012, "output": 0.00016}
+    assert observations["answer"]["costDetails"] == {
+        "input": 0.00012,
+        "output": 0.00016,
+        "total": 0.00028,  # the sum, which Langfuse adds when the client sent no total
+    }
     scores = {s["name"]: s for s in trace["scores"]}
     assert scores["relevance"]["observationId"] == observations["answer"]["id"]
     assert (scores["helpful"]["dataType"], scores["helpful"]["stringValue"]) == (

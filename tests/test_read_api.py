@@ -149,3 +149,38 @@ def test_sessions_gather_their_traces(captured):
     assert [t["id"] for t in session["traces"]] == ["t-1"]
     assert session["projectId"] == "mockfuse-project"
     assert get(captured, "/api/public/sessions/nope").status_code == 404
+
+
+def test_v3_scores_show_subjects_and_typed_values_with_a_cursor(mockfuse):
+    targets = [
+        ("num", {"traceId": "t", "value": 0.5}, 1),
+        ("bool", {"traceId": "t", "observationId": "o", "value": 1, "dataType": "BOOLEAN"}, 2),
+        ("cat", {"sessionId": "s", "value": "good"}, 3),
+        ("run", {"datasetRunId": "r", "value": 2}, 4),
+    ]
+    batch = [
+        ev(name, "score-create", {"id": name, "name": name, **body}, second)
+        for name, body, second in targets
+    ]
+    assert post_json(mockfuse, "/api/public/ingestion", {"batch": batch}).json()["errors"] == []
+    first = get(mockfuse, "/api/public/v3/scores", limit=3).json()
+    assert first["meta"]["limit"] == 3
+    shown = {s["id"]: (s["subject"], s["value"]) for s in first["data"]}
+    assert shown == {
+        "run": ({"kind": "experiment", "id": "r"}, 2),
+        "cat": ({"kind": "session", "id": "s"}, "good"),
+        "bool": ({"kind": "observation", "id": "o", "traceId": "t"}, True),
+    }
+    rest = get(mockfuse, "/api/public/v3/scores", limit=3, cursor=first["meta"]["cursor"]).json()
+    assert ([s["id"] for s in rest["data"]], rest["meta"]["cursor"]) == (["num"], None)
+    assert rest["data"][0]["subject"] == {"kind": "trace", "id": "t"}
+
+    def ids(**query):
+        return [s["id"] for s in get(mockfuse, "/api/public/v3/scores", **query).json()["data"]]
+
+    assert ids(experimentId="r") == ["run"]
+    assert ids(valueMin=0.75) == ["run", "bool"]
+    assert ids(valueMax=0.5, dataType="NUMERIC") == ["num"]
+    assert ids(value="good") == ["cat"]
+    assert ids(fromTimestamp=T0.format(2), toTimestamp=T0.format(4)) == ["cat", "bool"]
+    assert get(mockfuse, "/api/public/v3/scores", fromTimestamp="soon").status_code == 400

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -46,3 +48,26 @@ def paged(exchange: Exchange, items: list[Any]) -> web.Response:
         "totalPages": -(-len(items) // limit),
     }
     return exchange.answer(200, {"data": items[(page - 1) * limit : page * limit], "meta": meta})
+
+
+def cursor_paged(
+    exchange: Exchange,
+    items: list[Any],
+    show: Callable[[Any], Any] = lambda item: item,
+) -> web.Response:
+    """The page of ``items`` after the query's ``cursor``, each shown by ``show``, with the
+    cursor of the next page in ``meta``. A cursor is the next page's position, opaque to
+    clients."""
+    query = exchange.request.query
+    try:
+        limit = int(query.get("limit", DEFAULT_LIMIT))
+        cursor = query.get("cursor")
+        start = int(base64.urlsafe_b64decode(cursor.encode()).decode()) if cursor else 0
+    except ValueError:
+        return bad_query(exchange, "limit must be an integer and cursor one this API returned")
+    if not 1 <= limit <= MAX_LIMIT or start < 0:
+        return bad_query(exchange, f"limit must be between 1 and {MAX_LIMIT}")
+    end = start + limit
+    following = base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(items) else None
+    page = [show(item) for item in items[start:end]]
+    return exchange.answer(200, {"data": page, "meta": {"limit": limit, "cursor": following}})

@@ -6,16 +6,17 @@ lags up to seconds behind ingestion): ``/traces``, ``/traces/{id}``, ``/observat
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
 
 from mockfuse.api.exchange import Exchange, open_exchange
-from mockfuse.api.paging import DEFAULT_LIMIT, MAX_LIMIT, bad_query, not_found, paged
+from mockfuse.api.paging import bad_query, cursor_paged, not_found, paged
 from mockfuse.config import SERVICES
+from mockfuse.pricing import Model, ModelBook
 from mockfuse.projection import Entity
 from mockfuse.prompts import PromptBook
 from mockfuse.store import Store
@@ -51,11 +52,45 @@ def _trace_summary(trace: Entity, project_id: str) -> Entity:
     }
 
 
+def _usage(observation: Entity) -> Entity:
+    """The ``usage`` object of Langfuse's observation views, from the normalized details."""
+    counts, costs = observation["usageDetails"], observation["costDetails"]
+    sent = observation.get("usage") or {}
+    return {
+        "input": counts.get("input", 0),
+        "output": counts.get("output", 0),
+        "total": counts.get("total", 0),
+        "unit": sent.get("unit") or "TOKENS",
+        "inputCost": costs.get("input"),
+        "outputCost": costs.get("output"),
+        "totalCost": costs.get("total"),
+    }
+
+
+def _pricing(model: Model | None, costs: dict[str, float]) -> Entity:
+    prices = model.prices if model else {}
+    return {
+        "modelId": model.id if model else None,
+        "inputPrice": prices.get("input"),
+        "outputPrice": prices.get("output"),
+        "totalPrice": prices.get("total"),
+        "calculatedInputCost": costs.get("input"),
+        "calculatedOutputCost": costs.get("output"),
+        "calculatedTotalCost": costs.get("total"),
+    }
+
+
 def _observation_view(
-    observation: Entity, trace: Entity, project_id: str, prompt_id: str | None
+    observation: Entity,
+    trace: Entity,
+    project_id: str,
+    prompt_id: str | None,
+    model: Model | None,
 ) -> Entity:
     return {
         **observation,
+        **_pricing(model, observation["costDetails"]),
+        "usage": _usage(observation),
         "projectId": project_id,
         "isRootObservation": observation.get("parentObservationId") is None,
         "latency": _seconds_between(observation["startTime"], observation["endTime"]),
@@ -88,6 +123,7 @@ class Reading:
     exchange: Exchange
     store: Store
     prompts: PromptBook
+    models: ModelBook
     project_id: str
 
     @property
@@ -100,12 +136,12 @@ class Reading:
 
     def observation_view(self, observation: Entity, trace: Entity) -> Entity:
         """``observation`` as the read API shows it, linked to the prompt it names."""
+        key = self.exchange.public_key
         prompt_id = self.prompts.id_of(
-            self.exchange.public_key,
-            observation.get("promptName"),
-            observation.get("promptVersion"),
+            key, observation.get("promptName"), observation.get("promptVersion")
         )
-        return _observation_view(observation, trace, self.project_id, prompt_id)
+        model = self.models.match(key, observation["model"], observation["startTime"])
+        return _observation_view(observation, trace, self.project_id, prompt_id, model)
 
     def all_observations(self, traces: list[Entity]) -> list[Entity]:
         return [self.observation_view(o, t) for t in traces for o in t["observations"]]
@@ -126,7 +162,13 @@ def reading(handler: ReadHandler) -> Handler:
         if refused is not None:
             return refused
         services = request.app[SERVICES]
-        reading = Reading(exchange, services.store, services.prompts, services.config.project_id)
+        reading = Reading(
+            exchange,
+            services.store,
+            services.prompts,
+            services.models,
+            services.config.project_id,
+        )
         return await handler(request, reading)
 
     return route
@@ -206,23 +248,21 @@ async def list_observations(request: web.Request, reading: Reading) -> web.Respo
 
 @read_route("/api/public/v2/observations")
 async def list_observations_v2(request: web.Request, reading: Reading) -> web.Response:
-    """Cursor paging: the cursor is the position of the next page, opaque to clients."""
     exchange, traces = reading.exchange, reading.traces
     observations = _filter(reading.all_observations(traces), request.query, OBSERVATION_FILTERS)
     observations.sort(key=lambda o: o["startTime"], reverse=True)
-    try:
-        limit = int(request.query.get("limit", DEFAULT_LIMIT))
-        cursor = request.query.get("cursor")
-        start = int(base64.urlsafe_b64decode(cursor.encode()).decode()) if cursor else 0
-    except ValueError:
-        return bad_query(exchange, "limit must be an integer and cursor one this API returned")
-    if not 1 <= limit <= MAX_LIMIT:
-        return bad_query(exchange, f"limit must be between 1 and {MAX_LIMIT}")
-    end = start + limit
-    following = (
-        base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(observations) else None
-    )
-    return exchange.answer(200, {"data": observations[start:end], "meta": {"cursor": following}})
+    return cursor_paged(exchange, observations, _as_v2)
+
+
+def _as_v2(observation: Entity) -> Entity:
+    """v2 writes prices as decimal strings ("0.0000025"), and names the pricing tier."""
+    prices = {
+        name: None if price is None else format(Decimal(repr(price)), "f")
+        for name in ("inputPrice", "outputPrice", "totalPrice")
+        for price in [observation[name]]
+    }
+    tier = "Standard" if observation["modelId"] is not None else None
+    return {**observation, **prices, "usagePricingTierName": tier}
 
 
 SCORE_FILTERS = (
@@ -230,6 +270,7 @@ SCORE_FILTERS = (
     "traceId",
     "observationId",
     "sessionId",
+    "datasetRunId",
     "dataType",
     "source",
     "configId",
@@ -238,13 +279,37 @@ SCORE_FILTERS = (
 )
 
 
-def _scores(reading: Reading, query: Any) -> list[Entity]:
+def _in_time_range(items: list[Entity], query: Any, field: str) -> list[Entity] | str:
+    """Items whose ``field`` is within the query's ``fromTimestamp`` (inclusive) and
+    ``toTimestamp`` (exclusive), or the problem with those parameters."""
+    bounds = {}
+    for name in ("fromTimestamp", "toTimestamp"):
+        if name in query:
+            bounds[name] = parse_timestamp(query[name])
+            if bounds[name] is None:
+                return f"{name} must be an ISO 8601 date-time with an offset"
+    start, end = bounds.get("fromTimestamp"), bounds.get("toTimestamp")
+    kept = []
+    for item in items:
+        moment = parse_timestamp(item.get(field))
+        if moment is None and bounds:
+            continue
+        if (start is None or moment >= start) and (end is None or moment < end):  # type: ignore[operator]
+            kept.append(item)
+    return kept
+
+
+def _scores(reading: Reading, query: Any) -> list[Entity] | str:
+    """Scores newest first, filtered by the query, or the problem with the query."""
     scores = _filter(reading.scores, query, SCORE_FILTERS)
     user_id = query.get("userId")
     if user_id is not None:
         traces_of_user = {t["id"] for t in reading.traces if t["userId"] == user_id}
         scores = [s for s in scores if s["traceId"] in traces_of_user]
-    return sorted(scores, key=lambda s: s["timestamp"], reverse=True)
+    in_range = _in_time_range(scores, query, "timestamp")
+    if isinstance(in_range, str):
+        return in_range
+    return sorted(in_range, key=lambda s: s["timestamp"], reverse=True)
 
 
 @read_route("/api/public/v2/scores/{score_id}")
@@ -257,7 +322,73 @@ async def get_score(request: web.Request, reading: Reading) -> web.Response:
 
 
 async def _list_scores(request: web.Request, reading: Reading) -> web.Response:
-    return paged(reading.exchange, _scores(reading, request.query))
+    scores = _scores(reading, request.query)
+    if isinstance(scores, str):
+        return bad_query(reading.exchange, scores)
+    return paged(reading.exchange, scores)
+
+
+# v3's names for filters v2 spells otherwise; its other filters keep their v2 names.
+_V3_FILTER_NAMES = {"experimentId": "datasetRunId"}
+
+
+@read_route("/api/public/v3/scores")
+async def list_scores_v3(request: web.Request, reading: Reading) -> web.Response:
+    """SDK 5.x's score list: cursor paging, each score's target as its ``subject``, and the
+    value in its own type (a boolean as true/false, a category as its text)."""
+    query = {_V3_FILTER_NAMES.get(name, name): value for name, value in request.query.items()}
+    scores = _scores(reading, query)
+    if isinstance(scores, str):
+        return bad_query(reading.exchange, scores)
+    for name, sign in (("valueMin", 1), ("valueMax", -1)):
+        if name in query:
+            try:
+                bound = float(query[name])
+            except ValueError:
+                return bad_query(reading.exchange, f"{name} must be a number")
+            # A score with a number (a boolean is 0 or 1) at least valueMin, at most valueMax.
+            scores = [
+                s
+                for s in scores
+                if s["dataType"] in ("NUMERIC", "BOOLEAN") and sign * (s["value"] - bound) >= 0
+            ]
+    if "value" in query:
+        scores = [s for s in scores if query["value"] in (s["stringValue"], str(s["value"]))]
+    if "id" in query:
+        scores = [s for s in scores if s["id"] == query["id"]]
+    project_id = reading.project_id
+    return cursor_paged(reading.exchange, scores, lambda score: _score_v3(score, project_id))
+
+
+def _score_v3(score: Entity, project_id: str) -> Entity:
+    data_type = score["dataType"]
+    if data_type == "BOOLEAN":
+        value: Any = score["value"] == 1
+    elif data_type == "NUMERIC":
+        value = score["value"]
+    else:
+        value = score["stringValue"]
+    if score["observationId"] is not None:
+        subject = {"kind": "observation", "id": score["observationId"], "traceId": score["traceId"]}
+    elif score["traceId"] is not None:
+        subject = {"kind": "trace", "id": score["traceId"]}
+    elif score["sessionId"] is not None:
+        subject = {"kind": "session", "id": score["sessionId"]}
+    else:
+        subject = {"kind": "experiment", "id": score["datasetRunId"]}
+    shown = ("id", "name", "source", "timestamp", "environment", "createdAt", "updatedAt")
+    return {
+        **{name: score[name] for name in shown},
+        "projectId": project_id,
+        "comment": score["comment"],
+        "configId": score["configId"],
+        "metadata": score["metadata"],
+        "authorUserId": score["authorUserId"],
+        "queueId": score["queueId"],
+        "subject": subject,
+        "dataType": data_type,
+        "value": value,
+    }
 
 
 read_route("/api/public/v2/scores")(_list_scores)

@@ -42,6 +42,7 @@ fallback = langfuse.get_prompt("not-registered", fallback="Say hi to {{name}}", 
 pipeline("What is Langfuse?")
 langfuse.flush()
 observations = langfuse.api.observations.get_many(limit=50)
+scores = langfuse.api.scores.get_many(limit=50)  # /api/public/v3/scores
 print(
     json.dumps(
         {
@@ -50,6 +51,9 @@ print(
             "fallback": fallback.compile(name="Ada"),
             "fallback_is_fallback": fallback.is_fallback,
             "read_back": sorted(o.name for o in observations.data),
+            "scores_read_back": sorted(
+                [s.name, s.data_type, s.value, s.subject.kind] for s in scores.data
+            ),
         }
     )
 )

@@ -1,0 +1,199 @@
+"""Usage and cost as Langfuse records them: the client's costs, else the matched model's
+prices; model definitions through the models API and the SDKs' own calls."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import pytest
+
+from mockfuse.pricing import ModelBook, calculated_costs
+from tests.support.client_envs import run_client
+from tests.support.http import auth_headers, post_json
+
+INGESTION = "/api/public/ingestion"
+
+
+def generation(
+    observation_id: str, model: str, start: str = "2026-11-27T10:00:00Z", **body: Any
+) -> dict[str, Any]:
+    return {
+        "id": f"event-{observation_id}",
+        "type": "generation-create",
+        "timestamp": start,
+        "body": {"id": observation_id, "traceId": "t", "model": model, "startTime": start, **body},
+    }
+
+
+def ingest(tenant: Any, *events: dict[str, Any]) -> None:
+    answer = post_json(tenant, INGESTION, {"batch": list(events)}).json()
+    assert answer["errors"] == []
+
+
+def read_observation(tenant: Any, observation_id: str) -> dict[str, Any]:
+    response = httpx.get(
+        f"{tenant.url}/api/public/observations/{observation_id}", headers=auth_headers(tenant)
+    )
+    assert response.status_code == 200
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_a_generation_with_token_counts_only_is_priced_by_the_shipped_table(mockfuse):
+    ingest(mockfuse, generation("g", "gpt-3.5-turbo", usage={"input": 1000, "output": 200}))
+    [observation] = mockfuse.observations
+    assert observation["costDetails"] == {"input": 0.0005, "output": 0.0003, "total": 0.0008}
+    read = read_observation(mockfuse, "g")
+    assert read["calculatedTotalCost"] == 0.0008
+    assert (read["calculatedInputCost"], read["calculatedOutputCost"]) == (0.0005, 0.0003)
+    assert (read["inputPrice"], read["outputPrice"], read["totalPrice"]) == (5e-07, 1.5e-06, None)
+    assert read["modelId"] == "mockfuse-gpt-3.5-turbo"
+    assert read["usage"] == {
+        "input": 1000,
+        "output": 200,
+        "total": 1200,
+        "unit": "TOKENS",
+        "inputCost": 0.0005,
+        "outputCost": 0.0003,
+        "totalCost": 0.0008,
+    }
+    trace = httpx.get(f"{mockfuse.url}/api/public/traces/t", headers=auth_headers(mockfuse))
+    assert trace.json()["totalCost"] == 0.0008
+
+
+def test_the_clients_own_costs_win_and_gain_a_total(mockfuse):
+    ingest(
+        mockfuse,
+        generation(
+            "g",
+            "gpt-4o",
+            usageDetails={"input": 10, "output": 5},
+            costDetails={"input": 0.25, "output": 0.5},
+        ),
+    )
+    assert mockfuse.observations[0]["costDetails"] == {"input": 0.25, "output": 0.5, "total": 0.75}
+
+
+def test_openai_usage_is_flattened_and_cached_tokens_priced_apart(mockfuse):
+    usage = {
+        "prompt_tokens": 1000,
+        "completion_tokens": 100,
+        "total_tokens": 1100,
+        "prompt_tokens_details": {"cached_tokens": 400},
+    }
+    ingest(mockfuse, generation("g", "gpt-4o-2024-08-06", usageDetails=usage))
+    [observation] = mockfuse.observations
+    assert observation["usageDetails"] == {
+        "input": 600,
+        "input_cached_tokens": 400,
+        "output": 100,
+        "total": 1100,
+    }
+    assert observation["costDetails"] == {
+        "input": 0.0015,
+        "input_cached_tokens": 0.0005,
+        "output": 0.001,
+        "total": 0.003,
+    }
+
+
+def test_unknown_models_and_models_without_usage_cost_nothing(mockfuse):
+    ingest(
+        mockfuse,
+        generation("unknown", "in-house-llm", usage={"input": 5}),
+        generation("no-usage", "gpt-4o"),
+    )
+    assert [o["costDetails"] for o in mockfuse.observations] == [{}, {}]
+    assert read_observation(mockfuse, "unknown")["modelId"] is None
+
+
+def test_a_tenants_model_prices_its_generations_before_the_shipped_ones(mockfuse):
+    ingest(mockfuse, generation("g", "gpt-4o", usage={"input": 100, "output": 0}))
+    spec = {
+        "modelName": "discounted-4o",
+        "matchPattern": "(?i)^gpt-4o$",
+        "unit": "TOKENS",
+        "inputPrice": 0.001,
+        "outputPrice": 0.002,
+    }
+    created = post_json(mockfuse, "/api/public/models", spec).json()
+    assert created["isLangfuseManaged"] is False
+    assert created["prices"] == {"input": {"price": 0.001}, "output": {"price": 0.002}}
+    # Defined after the generation arrived, and still used: costs are reckoned when read.
+    assert mockfuse.observations[0]["costDetails"]["input"] == 0.1
+    assert read_observation(mockfuse, "g")["modelId"] == created["id"]
+
+
+def test_a_model_applies_from_its_start_date():
+    book = ModelBook()
+    for start, price in [(None, 1.0), ("2026-06-01T00:00:00Z", 2.0)]:
+        book.add(
+            "pk",
+            {"modelName": "m", "matchPattern": "^m$", "inputPrice": price, "startDate": start},
+        )
+    assert book.match("pk", "m", "2026-01-01T00:00:00Z").prices == {"input": 1.0}
+    assert book.match("pk", "m", "2026-07-01T00:00:00Z").prices == {"input": 2.0}
+    assert book.match("other", "m", "2026-07-01T00:00:00Z") is None
+
+
+def test_a_total_price_prices_the_total():
+    book = ModelBook()
+    model = book.match(None, "text-embedding-3-small", None)
+    assert calculated_costs({"input": 1000, "total": 1000}, {}, model) == {"total": 2e-05}
+
+
+def test_the_models_api_lists_gets_replaces_and_deletes(mockfuse):
+    headers = auth_headers(mockfuse)
+    base = f"{mockfuse.url}/api/public/models"
+    spec = {"modelName": "mine", "matchPattern": "^mine$", "totalPrice": 0.5}
+    created = post_json(mockfuse, "/api/public/models", spec).json()
+    listed = httpx.get(base, params={"limit": 200}, headers=headers).json()
+    names = [(m["modelName"], m["isLangfuseManaged"]) for m in listed["data"]]
+    assert names[0] == ("mine", False)
+    assert ("gpt-3.5-turbo", True) in names
+    assert listed["meta"]["totalItems"] == len(names)
+    assert httpx.get(f"{base}/{created['id']}", headers=headers).json() == created
+    replaced = httpx.put(
+        f"{base}/{created['id']}", json={**spec, "totalPrice": 0.25}, headers=headers
+    ).json()
+    assert (replaced["id"], replaced["totalPrice"]) == (created["id"], 0.25)
+    gone = httpx.delete(f"{base}/{created['id']}", headers=headers)
+    assert gone.json() == {"message": "Model successfully deleted"}
+    missing = httpx.get(f"{base}/{created['id']}", headers=headers)
+    assert (missing.status_code, missing.json()["error"]) == (404, "LangfuseNotFoundError")
+    built_in = httpx.put(f"{base}/mockfuse-gpt-4o", json=spec, headers=headers)
+    assert built_in.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"matchPattern": "^x$", "inputPrice": 1},
+        {"modelName": "x", "matchPattern": "(unclosed", "inputPrice": 1},
+        {"modelName": "x", "matchPattern": "^x$", "inputPrice": -1},
+        {"modelName": "x", "matchPattern": "^x$", "inputPrice": 1, "totalPrice": 2},
+        {"modelName": "x", "matchPattern": "^x$", "unit": "WORDS"},
+        {"modelName": "x", "matchPattern": "^x$", "startDate": "yesterday"},
+        ["not", "an", "object"],
+    ],
+)
+def test_a_model_langfuse_would_refuse_gets_400(mockfuse, spec):
+    response = post_json(mockfuse, "/api/public/models", spec)
+    assert response.status_code == 400
+    assert response.json()["message"] == "Invalid request data"
+
+
+@pytest.mark.clients
+@pytest.mark.parametrize("client", ["lf2", "lf5"])
+def test_sdks_define_models_and_read_calculated_costs(mockfuse, client):
+    seen = json.loads(run_client(client, "models_workload.py", mockfuse.env).stdout)
+    assert ("acme-llm", False) in [tuple(m) for m in seen["listed"]]
+    acme, gpt = seen["costs"]["acme-llm-v2"], seen["costs"]["gpt-3.5-turbo"]
+    assert acme["model_id"] == seen["defined_id"]
+    assert acme["cost_details"] == {"input": 0.002, "output": 0.002, "total": 0.004}
+    assert acme["total_cost"] == 0.004
+    assert gpt["model_id"] == "mockfuse-gpt-3.5-turbo"
+    assert gpt["total_cost"] == pytest.approx(0.00125)
+    # v1 views write prices as numbers, v2 (SDK 5.x) as decimal strings.
+    assert acme["input_price"] in (2e-06, "0.000002")
