@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from mockfuse.timestamps import format_timestamp, utc_now
+
 PROMPT_TYPES = ("text", "chat")
 DEFAULT_LABEL = "production"
 LATEST = "latest"
@@ -79,6 +81,7 @@ class PromptBook:
             _take_labels(versions, labels)
             entry = {
                 "_id": str(uuid.uuid4()),  # what a generation's promptId names; not answered
+                "_updatedAt": format_timestamp(utc_now()),
                 "type": type,
                 "name": name,
                 "version": number,
@@ -106,6 +109,7 @@ class PromptBook:
                 if entry is not None:
                     _take_labels([v for v in versions if v is not entry], labels)
                     entry["labels"] = list(dict.fromkeys([*entry["labels"], *labels]))
+                    entry["_updatedAt"] = format_timestamp(utc_now())
                     return _answered(entry)
         return None
 
@@ -136,6 +140,31 @@ class PromptBook:
                     if entry["version"] == version:
                         return entry["_id"]  # type: ignore[no-any-return]
         return None
+
+    def listing(self, public_key: str | None) -> list[dict[str, Any]]:
+        """Every prompt this tenant is served, as ``GET /api/public/v2/prompts`` shows them:
+        its versions, labels and tags, and the newest version's config; last updated first."""
+        with self._lock:
+            by_name: dict[str, list[dict[str, Any]]] = {}
+            for owner in (public_key, None):  # the tenant's own hide a shared one
+                for (key, name), versions in self._versions.items():
+                    if key == owner and versions and name not in by_name:
+                        by_name[name] = [dict(v) for v in versions]
+        metas = []
+        for name, versions in by_name.items():
+            newest = max(versions, key=lambda v: v["version"])
+            metas.append(
+                {
+                    "name": name,
+                    "type": newest["type"],
+                    "versions": sorted(v["version"] for v in versions),
+                    "labels": sorted({label for v in versions for label in v["labels"]}),
+                    "tags": newest["tags"],
+                    "lastUpdatedAt": max(v["_updatedAt"] for v in versions),
+                    "lastConfig": newest["config"],
+                }
+            )
+        return sorted(metas, key=lambda meta: meta["lastUpdatedAt"], reverse=True)
 
     def forget(self, public_key: str) -> None:
         with self._lock:

@@ -68,3 +68,22 @@ def test_a_route_not_served_gets_mockfuses_404_and_is_logged(mockfuse, path, met
     assert response.status_code == 404
     assert response.json()["message"] == f"mockfuse does not serve {method} {concrete}"
     assert [(r.method, r.path) for r in mockfuse.requests] == [(method, concrete)]
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        (path, method)
+        for path, methods, status in listed()
+        if status == "served"
+        for method in methods
+    ],
+)
+def test_every_method_listed_as_served_is_answered(mockfuse, path, method):
+    concrete = re.sub(r"\{[^}]+\}", "x", path.replace("{version}", "1"))
+    response = httpx.request(
+        method, mockfuse.url + concrete, headers=auth_headers(mockfuse), json={}
+    )
+    assert response.status_code != 405
+    assert "does not serve" not in response.text
+    assert response.status_code < 500

@@ -131,6 +131,9 @@ def test_sdks_manage_prompts_versions_labels_and_tags(mockfuse, mockfuse_server,
     # An empty tag list on version 3 clears the prompt's tags, on every version.
     assert seen["first_after_clearing"]["tags"] == []
     assert (seen["latest"]["version"], seen["latest"]["labels"]) == (3, ["latest"])
+    assert seen["listed"] == [
+        ["folder/greeting", [1, 2, 3], ["latest", "production", "staging"], []]
+    ]
     patches = [r for r in mockfuse.requests if r.method == "PATCH"]
     assert [(r.status, r.body) for r in patches] == [
         (200, {"newLabels": ["production", "staging"]})

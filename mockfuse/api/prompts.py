@@ -1,5 +1,5 @@
-"""Prompt management: ``GET /api/public/v2/prompts/{name}``, ``POST /api/public/v2/prompts``
-and ``PATCH /api/public/v2/prompts/{name}/versions/{version}``.
+"""Prompt management: ``GET /api/public/v2/prompts/{name}``, ``POST`` and ``GET`` (the list)
+``/api/public/v2/prompts``, and ``PATCH /api/public/v2/prompts/{name}/versions/{version}``.
 
 An unknown prompt is a 404 ``LangfuseNotFoundError``, which is what makes an SDK fall back
 to the prompt its caller passed as ``fallback``.
@@ -7,13 +7,34 @@ to the prompt its caller passed as ``fallback``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from aiohttp import web
 
-from mockfuse.api.exchange import open_exchange
+from mockfuse.api.exchange import Exchange, open_exchange
+from mockfuse.api.paging import paged
 from mockfuse.config import SERVICES
 from mockfuse.prompts import PromptError, prompt_from_spec
 
 routes = web.RouteTableDef()
+
+# Filters of the prompt list: each keeps the prompts the query value names.
+_LIST_FILTERS: dict[str, Callable[[dict[str, Any], str], bool]] = {
+    "name": lambda meta, name: meta["name"] == name,
+    "label": lambda meta, label: label in meta["labels"],
+    "tag": lambda meta, tag: tag in meta["tags"],
+}
+
+
+def _list_prompts(request: web.Request, exchange: Exchange) -> web.Response:
+    metas = request.app[SERVICES].prompts.listing(exchange.public_key)
+    for name, keep in _LIST_FILTERS.items():
+        wanted = request.query.get(name)
+        if wanted is not None:
+            metas = [meta for meta in metas if keep(meta, wanted)]
+    return paged(exchange, metas)
+
 
 NOT_FOUND = {"error": "LangfuseNotFoundError", "message": "Prompt not found"}
 
@@ -61,10 +82,12 @@ async def get_prompt(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/public/v2/prompts")
-async def create_prompt(request: web.Request) -> web.Response:
-    exchange = await open_exchange(request, methods=("POST",))
+async def create_or_list_prompts(request: web.Request) -> web.Response:
+    exchange = await open_exchange(request, methods=("POST", "GET"))
     if isinstance(exchange, web.Response):
         return exchange
+    if request.method == "GET":
+        return _list_prompts(request, exchange)
     spec = exchange.json_body()
     if isinstance(spec, web.Response):
         return spec

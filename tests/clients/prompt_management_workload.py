@@ -40,4 +40,12 @@ else:
 generation.end()
 langfuse.flush()
 seen["generation_id"] = generation.id
+api = (
+    langfuse.api
+    if int(importlib.metadata.version("langfuse").split(".")[0]) >= 3
+    else (langfuse.client)
+)
+seen["listed"] = [
+    [p.name, p.versions, sorted(p.labels), p.tags] for p in api.prompts.list(label="latest").data
+]
 print(json.dumps(seen))
