@@ -190,3 +190,22 @@ def test_the_legacy_js_sdk_gives_the_same_snapshot_as_python_sdk_2(mockfuse, moc
         assert mockfuse.snapshot() == python.snapshot()
     finally:
         python.close()
+
+
+@pytest.mark.clients
+def test_the_legacy_js_sdk_reads_back_through_its_own_calls(mockfuse):
+    result = run_node_client("js_legacy", "js_legacy_read_back.cjs", mockfuse.env)
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    ids = seen["ids"]
+    # 100 and 50 gpt-4o-mini tokens, priced from mockfuse's table of common models.
+    assert seen["trace"] == {
+        "name": "js-read-back",
+        "sessionId": "js-session",
+        "totalCost": 4.5e-05,
+    }
+    assert seen["observations"] == [["llm", "gpt-4o-mini", 4.5e-05]]
+    assert seen["scores"] == [["quality", "BOOLEAN", 1, "True"]]
+    assert seen["listed"] == [ids["generation"]]
+    assert seen["sessions"] == ["js-session"]
+    assert seen["dataset"] == ["js set/ü", "from js", [["js-item", {"q": 1}, 2]]]
+    assert seen["run"] == ["js-run", "first", [["js-item", ids["trace"], ids["generation"]]]]

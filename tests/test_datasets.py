@@ -12,7 +12,6 @@ import pytest
 from mockfuse.auth import basic_authorization
 from tests.support.client_envs import run_client
 from tests.support.http import auth_headers, post_json
-from tests.test_cli import serve
 
 
 def get(tenant: Any, path: str, **query: Any) -> httpx.Response:
@@ -73,19 +72,6 @@ def test_sdk_2_links_items_to_traces_in_a_run_created_on_the_fly(mockfuse):
     assert set(linked) == {i["id"] for i in seen["items"]}
     for trace_id, observation_id in linked.values():
         assert generations[observation_id]["traceId"] == trace_id
-
-
-@pytest.mark.clients
-def test_sdk_2_datasets_against_mockfuse_serve():
-    with serve() as (_, url, _banner):
-        env = {
-            "LANGFUSE_HOST": url,
-            "LANGFUSE_PUBLIC_KEY": "pk-lf-datasets",
-            "LANGFUSE_SECRET_KEY": "sk-lf-datasets",
-        }
-        seen = json.loads(run_client("lf2", "dataset_workload.py", env, "served set").stdout)
-    assert_dataset_read_back(seen)
-    assert [item[0] for item in seen["run"]["items"]] == sorted(i["id"] for i in seen["items"])
 
 
 def make_dataset(tenant: Any, name: str = "qa") -> dict[str, Any]:
@@ -238,3 +224,15 @@ def test_datasets_belong_to_their_tenant(mockfuse, mockfuse_server):
     headers = {"Authorization": basic_authorization(mockfuse.public_key, "wrong")}
     refused = httpx.get(f"{mockfuse.url}/api/public/v2/datasets", headers=headers)
     assert refused.status_code == 401
+
+
+def test_the_deprecated_v1_routes_show_datasets_with_items_and_runs(mockfuse):
+    created = post_json(mockfuse, "/api/public/datasets", {"name": "qa"}).json()
+    assert (created["name"], created["items"], created["runs"]) == ("qa", [], [])
+    make_item(mockfuse, id="item")
+    link = {"runName": "r", "datasetItemId": "item", "traceId": "t"}
+    assert post_json(mockfuse, "/api/public/dataset-run-items", link).status_code == 200
+    one = get(mockfuse, "/api/public/datasets/qa").json()
+    assert ([i["id"] for i in one["items"]], one["runs"]) == (["item"], ["r"])
+    listed = get(mockfuse, "/api/public/datasets").json()["data"]
+    assert [(d["name"], d["items"], d["runs"]) for d in listed] == [("qa", ["item"], ["r"])]

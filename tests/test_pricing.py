@@ -188,6 +188,11 @@ def test_a_model_langfuse_would_refuse_gets_400(mockfuse, spec):
 @pytest.mark.parametrize("client", ["lf2", "lf5"])
 def test_sdks_define_models_and_read_calculated_costs(mockfuse, client):
     seen = json.loads(run_client(client, "models_workload.py", mockfuse.env).stdout)
+    assert_model_costs_read_back(seen)
+
+
+def assert_model_costs_read_back(seen: dict[str, Any]) -> None:
+    """What models_workload.py read back through the SDK's own calls."""
     assert ("acme-llm", False) in [tuple(m) for m in seen["listed"]]
     acme, gpt = seen["costs"]["acme-llm-v2"], seen["costs"]["gpt-3.5-turbo"]
     assert acme["model_id"] == seen["defined_id"]

@@ -4,6 +4,7 @@ by clients, fetched by version and label."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -114,10 +115,8 @@ def test_serve_loads_prompts_from_a_file_for_every_tenant(tmp_path):
             )
 
 
-@pytest.mark.clients
-@pytest.mark.parametrize("client", ["lf2", "lf5"])
-def test_sdks_manage_prompts_versions_labels_and_tags(mockfuse, mockfuse_server, client):
-    seen = json.loads(run_client(client, "prompt_management_workload.py", mockfuse.env).stdout)
+def assert_prompt_management_read_back(seen: dict[str, Any]) -> None:
+    """What prompt_management_workload.py read back through the SDK's own calls."""
     # update_prompt moved production to version 2 and added staging there.
     assert seen["production"] == {
         "version": 2,
@@ -134,6 +133,13 @@ def test_sdks_manage_prompts_versions_labels_and_tags(mockfuse, mockfuse_server,
     assert seen["listed"] == [
         ["folder/greeting", [1, 2, 3], ["latest", "production", "staging"], []]
     ]
+
+
+@pytest.mark.clients
+@pytest.mark.parametrize("client", ["lf2", "lf5"])
+def test_sdks_manage_prompts_versions_labels_and_tags(mockfuse, mockfuse_server, client):
+    seen = json.loads(run_client(client, "prompt_management_workload.py", mockfuse.env).stdout)
+    assert_prompt_management_read_back(seen)
     patches = [r for r in mockfuse.requests if r.method == "PATCH"]
     assert [(r.status, r.body) for r in patches] == [
         (200, {"newLabels": ["production", "staging"]})

@@ -1,4 +1,5 @@
-"""Datasets and runs: ``/api/public/v2/datasets[/{name}]``, ``/api/public/dataset-items[/{id}]``,
+"""Datasets and runs: ``/api/public/v2/datasets[/{name}]`` (and the deprecated v1
+``/api/public/datasets[/{name}]``), ``/api/public/dataset-items[/{id}]``,
 ``/api/public/dataset-run-items`` and ``/api/public/datasets/{name}/runs[/{run}]``.
 
 Clients encode dataset and run names differently (SDK 5.x quotes every character of a name in
@@ -96,6 +97,49 @@ async def _get_dataset(request: web.Request, exchange: Exchange, book: DatasetBo
 
 datasets_route("/api/public/v2/datasets", post=_create_dataset, get=_list_datasets)
 datasets_route("/api/public/v2/datasets/{name}", get=_get_dataset)
+
+
+# The deprecated v1 routes (the legacy JS SDK's createDataset posts to v1): a dataset comes
+# with its items and its runs.
+
+
+def _with_items_and_runs(
+    book: DatasetBook, public_key: str | None, dataset: dict[str, Any], *, whole: bool
+) -> dict[str, Any]:
+    items = book.items(public_key, dataset_name=dataset["name"])
+    runs = book.runs(public_key, dataset["name"])
+    return {
+        **{k: v for k, v in dataset.items() if k not in ("inputSchema", "expectedOutputSchema")},
+        "items": items if whole else [item["id"] for item in items],
+        "runs": [run["name"] for run in runs],
+    }
+
+
+async def _create_dataset_v1(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    spec = _spec(exchange)
+    if isinstance(spec, web.Response):
+        return spec
+    key = exchange.public_key
+    dataset = book.upsert_dataset(key, spec)
+    created = _with_items_and_runs(book, key, dataset, whole=True)
+    created["runs"] = book.runs(key, dataset["name"])  # v1's create answers whole runs
+    return exchange.answer(200, created, body=spec)
+
+
+async def _list_datasets_v1(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    key = exchange.public_key
+    datasets = [_with_items_and_runs(book, key, d, whole=False) for d in book.datasets(key)]
+    return paged(exchange, datasets)
+
+
+async def _get_dataset_v1(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+    key = exchange.public_key
+    dataset = _by_name(request.match_info["name"], lambda name: book.dataset(key, name))
+    return exchange.answer(200, _with_items_and_runs(book, key, dataset, whole=True))
+
+
+datasets_route("/api/public/datasets", post=_create_dataset_v1, get=_list_datasets_v1)
+datasets_route("/api/public/datasets/{name}", get=_get_dataset_v1)
 
 
 # -- items ----------------------------------------------------------------------------------
