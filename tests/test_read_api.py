@@ -184,3 +184,42 @@ def test_v3_scores_show_subjects_and_typed_values_with_a_cursor(mockfuse):
     assert ids(value="good") == ["cat"]
     assert ids(fromTimestamp=T0.format(2), toTimestamp=T0.format(4)) == ["cat", "bool"]
     assert get(mockfuse, "/api/public/v3/scores", fromTimestamp="soon").status_code == 400
+
+
+def ids_of(tenant, path, **query):
+    response = get(tenant, path, **query)
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["data"]]
+
+
+def test_list_filters_by_time_version_release_environment_and_order(mockfuse):
+    batch = [
+        ev("1", "trace-create", {"id": "a", "name": "n", "version": "v1", "release": "r1"}, 1),
+        ev("2", "trace-create", {"id": "b", "name": "m", "environment": "staging"}, 3),
+        ev("3", "trace-create", {"id": "c", "name": "o", "environment": "prod"}, 5),
+        ev("4", "span-create", {"id": "root", "traceId": "a", "startTime": T0.format(1)}, 1),
+        ev(
+            "5",
+            "span-create",
+            {"id": "child", "traceId": "a", "parentObservationId": "root"},
+            4,
+        ),
+        ev("6", "trace-create", {"id": "s", "sessionId": "sess", "environment": "prod"}, 6),
+    ]
+    assert post_json(mockfuse, "/api/public/ingestion", {"batch": batch}).json()["errors"] == []
+    traces = "/api/public/traces"
+    assert ids_of(mockfuse, traces, version="v1") == ["a"]
+    assert ids_of(mockfuse, traces, release="r1") == ["a"]
+    assert ids_of(mockfuse, traces, environment=["staging", "prod"]) == ["s", "c", "b"]
+    window = {"fromTimestamp": T0.format(3), "toTimestamp": T0.format(5)}
+    assert ids_of(mockfuse, traces, **window) == ["b"]
+    assert ids_of(mockfuse, traces, orderBy="name.asc", name=["m", "n", "o"]) == ["b", "a", "c"]
+    assert get(mockfuse, traces, orderBy="name.sideways").status_code == 400
+    assert get(mockfuse, traces, fromTimestamp="last week").status_code == 400
+    observations = "/api/public/observations"
+    assert ids_of(mockfuse, observations, fromStartTime=T0.format(2)) == ["child"]
+    assert ids_of(mockfuse, observations, toStartTime=T0.format(2)) == ["root"]
+    assert ids_of(mockfuse, "/api/public/v2/observations", isRootObservation="true") == ["root"]
+    sessions = "/api/public/sessions"
+    assert ids_of(mockfuse, sessions, environment="prod") == ["sess"]
+    assert ids_of(mockfuse, sessions, toTimestamp=T0.format(6)) == []

@@ -108,12 +108,54 @@ def _observation_view(
 
 
 def _filter(items: list[Entity], query: Any, fields: tuple[str, ...]) -> list[Entity]:
-    """Items whose field equals the query parameter of the same name, for each one given."""
+    """Items whose field equals the query parameter of the same name (one of its values, when
+    it is repeated, as ``environment`` may be), for each one given."""
     for name in fields:
-        wanted = query.get(name)
-        if wanted is not None:
-            items = [item for item in items if item.get(name) == wanted]
+        wanted = query.getall(name, []) if hasattr(query, "getall") else [query.get(name)]
+        wanted = [value for value in wanted if value is not None]
+        if wanted:
+            items = [item for item in items if item.get(name) in wanted]
     return items
+
+
+def _in_time_range(
+    items: list[Entity],
+    query: Any,
+    field: str,
+    bounds: tuple[str, str] = ("fromTimestamp", "toTimestamp"),
+) -> list[Entity] | str:
+    """Items whose ``field`` is at or after the query's first bound and before its second,
+    or the problem with those parameters."""
+    limits = []
+    for name in bounds:
+        moment = None
+        if name in query:
+            moment = parse_timestamp(query[name])
+            if moment is None:
+                return f"{name} must be an ISO 8601 date-time with an offset"
+        limits.append(moment)
+    start, end = limits
+    if start is None and end is None:
+        return items
+    kept = []
+    for item in items:
+        moment = parse_timestamp(item.get(field))
+        if moment is None:
+            continue
+        if (start is None or moment >= start) and (end is None or moment < end):
+            kept.append(item)
+    return kept
+
+
+def _ordered(items: list[Entity], order_by: str | None, default: str) -> list[Entity] | str:
+    """Items sorted by ``orderBy`` (``field.asc`` or ``field.desc``), nulls last."""
+    field, _, direction = (order_by or default).partition(".")
+    if direction not in ("asc", "desc"):
+        return "orderBy must be field.asc or field.desc"
+    present = [item for item in items if item.get(field) is not None]
+    absent = [item for item in items if item.get(field) is None]
+    present.sort(key=lambda item: item[field], reverse=direction == "desc")
+    return present + absent
 
 
 @dataclass
@@ -201,21 +243,27 @@ async def get_trace(request: web.Request, reading: Reading) -> web.Response:
 async def list_traces(request: web.Request, reading: Reading) -> web.Response:
     exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
     query = request.query
-    traces = _filter(traces, query, ("userId", "name", "sessionId"))
+    traces = _filter(traces, query, TRACE_FILTERS)
     for tag in query.getall("tags", []):
         traces = [t for t in traces if tag in t["tags"]]
-    newest_first = sorted(traces, key=lambda t: t["timestamp"] or "", reverse=True)
+    in_range = _in_time_range(traces, query, "timestamp")
+    if isinstance(in_range, str):
+        return bad_query(exchange, in_range)
+    in_order = _ordered(in_range, query.get("orderBy"), "timestamp.desc")
+    if isinstance(in_order, str):
+        return bad_query(exchange, in_order)
     summaries = [
         {
             **_trace_summary(t, project_id),
             "observations": [o["id"] for o in t["observations"]],
             "scores": [s["id"] for s in t["scores"]],
         }
-        for t in newest_first
+        for t in in_order
     ]
     return paged(exchange, summaries)
 
 
+TRACE_FILTERS = ("userId", "name", "sessionId", "version", "release", "environment")
 OBSERVATION_FILTERS = (
     "traceId",
     "name",
@@ -241,17 +289,30 @@ async def get_observation(request: web.Request, reading: Reading) -> web.Respons
 
 @read_route("/api/public/observations")
 async def list_observations(request: web.Request, reading: Reading) -> web.Response:
-    exchange, traces = reading.exchange, reading.traces
-    observations = _filter(reading.all_observations(traces), request.query, OBSERVATION_FILTERS)
-    return paged(exchange, sorted(observations, key=lambda o: o["startTime"], reverse=True))
+    observations = _observations(reading, request.query)
+    if isinstance(observations, str):
+        return bad_query(reading.exchange, observations)
+    return paged(reading.exchange, observations)
+
+
+def _observations(reading: Reading, query: Any) -> list[Entity] | str:
+    """Observations newest first, filtered by the query, or the problem with the query."""
+    observations = _filter(reading.all_observations(reading.traces), query, OBSERVATION_FILTERS)
+    root = query.get("isRootObservation")
+    if root in ("true", "false"):
+        observations = [o for o in observations if o["isRootObservation"] == (root == "true")]
+    in_range = _in_time_range(observations, query, "startTime", ("fromStartTime", "toStartTime"))
+    if isinstance(in_range, str):
+        return in_range
+    return sorted(in_range, key=lambda o: o["startTime"], reverse=True)
 
 
 @read_route("/api/public/v2/observations")
 async def list_observations_v2(request: web.Request, reading: Reading) -> web.Response:
-    exchange, traces = reading.exchange, reading.traces
-    observations = _filter(reading.all_observations(traces), request.query, OBSERVATION_FILTERS)
-    observations.sort(key=lambda o: o["startTime"], reverse=True)
-    return cursor_paged(exchange, observations, _as_v2)
+    observations = _observations(reading, request.query)
+    if isinstance(observations, str):
+        return bad_query(reading.exchange, observations)
+    return cursor_paged(reading.exchange, observations, _as_v2)
 
 
 def _as_v2(observation: Entity) -> Entity:
@@ -277,26 +338,6 @@ SCORE_FILTERS = (
     "queueId",
     "environment",
 )
-
-
-def _in_time_range(items: list[Entity], query: Any, field: str) -> list[Entity] | str:
-    """Items whose ``field`` is within the query's ``fromTimestamp`` (inclusive) and
-    ``toTimestamp`` (exclusive), or the problem with those parameters."""
-    bounds = {}
-    for name in ("fromTimestamp", "toTimestamp"):
-        if name in query:
-            bounds[name] = parse_timestamp(query[name])
-            if bounds[name] is None:
-                return f"{name} must be an ISO 8601 date-time with an offset"
-    start, end = bounds.get("fromTimestamp"), bounds.get("toTimestamp")
-    kept = []
-    for item in items:
-        moment = parse_timestamp(item.get(field))
-        if moment is None and bounds:
-            continue
-        if (start is None or moment >= start) and (end is None or moment < end):  # type: ignore[operator]
-            kept.append(item)
-    return kept
 
 
 def _scores(reading: Reading, query: Any) -> list[Entity] | str:
@@ -429,7 +470,11 @@ async def get_session(request: web.Request, reading: Reading) -> web.Response:
 
 @read_route("/api/public/sessions")
 async def list_sessions(request: web.Request, reading: Reading) -> web.Response:
-    sessions = sorted(_sessions(reading).values(), key=lambda s: s["createdAt"] or "", reverse=True)
+    sessions = _filter(list(_sessions(reading).values()), request.query, ("environment",))
+    in_range = _in_time_range(sessions, request.query, "createdAt")
+    if isinstance(in_range, str):
+        return bad_query(reading.exchange, in_range)
+    newest_first = sorted(in_range, key=lambda s: s["createdAt"] or "", reverse=True)
     return paged(
-        reading.exchange, [{k: v for k, v in s.items() if k != "traces"} for s in sessions]
+        reading.exchange, [{k: v for k, v in s.items() if k != "traces"} for s in newest_first]
     )
