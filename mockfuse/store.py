@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import bisect
 import contextlib
+import dataclasses
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -133,6 +135,12 @@ class Tenant:
     stored_by_request: dict[int, list[StoredEvent]] = field(default_factory=dict)
     evicted_requests: int = 0
     evicted_events: int = 0
+    # Requests whose events are made when first read, oldest first (see ``capture``).
+    pending: list[tuple[int, LaterEvents]] = field(default_factory=list)
+
+
+# Makes a request's events, and the note its log entry gets (None: it keeps its own).
+LaterEvents = Callable[[], tuple[Sequence[StoredEvent], str | None]]
 
 
 def _kept_events(
@@ -203,13 +211,23 @@ class Store:
         note: str | None = None,
         body_text: bytes | None = None,
         response_text: bytes | None = None,
+        events_later: LaterEvents | None = None,
     ) -> CapturedRequest:
         """Log one request and store the events it carried, as one step.
 
         ``body_text`` is the JSON text ``body`` was decoded from and ``response_text`` the
         answer as sent: given, they are kept instead of the decoded objects, and the events
-        of the body's ``batch`` are kept as references into it."""
+        of the body's ``batch`` are kept as references into it.
+
+        ``events_later`` makes the events when the tenant is first read instead (before any
+        read, and before any later request stores its own, so order and dedupe are as if
+        made now): an OTLP export is answered once it is decoded and checked, as Langfuse
+        answers it, and its spans are mapped only when someone looks. A journal needs the
+        events at once, so with one they are made now."""
         events = list(events)
+        if events_later is not None and self.journal is not None:
+            made, later_note = events_later()
+            events, note, events_later = list(made), later_note or note, None
         with self._lock:
             if self.journal is not None:
                 self.journal.append(
@@ -244,26 +262,53 @@ class Store:
             )
             tenant = self._tenant(public_key)
             tenant.requests.append(request)
-            known = tenant.event_ids
-            fresh = [event for event in events if event_id(event) not in known]
-            if fresh:
-                stored = _kept_events(fresh, body, body_text)
-                known.update(map(event_id, stored))
-                tenant.events.extend(stored)
-                tenant.projection.add_all(stored)
-                tenant.stored_by_request[request.seq] = stored
+            if events_later is not None:
+                tenant.pending.append((request.seq, events_later))
+            else:
+                self._settle(tenant)
+                self._store_events(tenant, request.seq, _kept_events(events, body, body_text))
             if self.max_requests is not None:
                 self._evict(tenant, self.max_requests)
             self._notify()
         return request
 
     @staticmethod
+    def _store_events(tenant: Tenant, seq: int, events: list[StoredEvent]) -> None:
+        known = tenant.event_ids
+        fresh = [event for event in events if event_id(event) not in known]
+        if fresh:
+            known.update(map(event_id, fresh))
+            tenant.events.extend(fresh)
+            tenant.projection.add_all(fresh)
+            tenant.stored_by_request[seq] = fresh
+
+    def _settle(self, tenant: Tenant) -> Tenant:
+        """Make the events of the tenant's requests that left them for later, oldest first."""
+        pending, tenant.pending = tenant.pending, []
+        for seq, later in pending:
+            events, note = later()
+            if note is not None:
+                position = bisect.bisect_left(tenant.requests, seq, key=lambda r: r.seq)
+                request = tenant.requests[position]
+                tenant.requests[position] = dataclasses.replace(request, note=note)
+            self._store_events(tenant, seq, list(events))
+        return tenant
+
+    def _settled(self, public_key: str | None) -> Tenant | None:
+        """The tenant, with every event of its requests made; the caller holds the lock."""
+        tenant = self._tenants.get(public_key)
+        return None if tenant is None else self._settle(tenant)
+
+    @staticmethod
     def _evict(tenant: Tenant, keep: int) -> None:
         """Drop the oldest requests past ``keep``, with their events. Evicting in steps of a
-        tenth of ``keep`` keeps the cost per request O(1)."""
+        tenth of ``keep`` keeps the cost per request O(1). A request whose events were left
+        for later and never read goes without making them (and without counting them)."""
         if len(tenant.requests) <= keep + max(1, keep // 10):
             return
         dropped, tenant.requests = tenant.requests[:-keep], tenant.requests[-keep:]
+        newest_dropped = dropped[-1].seq
+        tenant.pending = [entry for entry in tenant.pending if entry[0] > newest_dropped]
         evicted = [
             event for request in dropped for event in tenant.stored_by_request.pop(request.seq, ())
         ]
@@ -300,19 +345,19 @@ class Store:
         """One logged request by its sequence number, whichever tenant it belongs to."""
         with self._lock:
             for tenant in self._tenants.values():
-                for captured in reversed(tenant.requests):
+                for captured in reversed(self._settle(tenant).requests):
                     if captured.seq == seq:
                         return captured
             return None
 
     def requests(self, public_key: str | None) -> list[CapturedRequest]:
         with self._lock:
-            tenant = self._tenants.get(public_key)
+            tenant = self._settled(public_key)
             return list(tenant.requests) if tenant else []
 
     def events(self, public_key: str | None) -> list[Event]:
         with self._lock:
-            tenant = self._tenants.get(public_key)
+            tenant = self._settled(public_key)
             if tenant is None:
                 return []
             return _copy(list(map(EventReader(), tenant.events)))  # type: ignore[no-any-return]
@@ -321,7 +366,7 @@ class Store:
         """Merged traces in time order, each with its ``observations`` and ``scores``; with
         ``newest``, only that many of the latest (copying just those)."""
         with self._lock:
-            tenant = self._tenants.get(public_key)
+            tenant = self._settled(public_key)
             if tenant is None:
                 return []
             merged = tenant.projection.traces()
@@ -342,7 +387,7 @@ class Store:
 
     def observations(self, public_key: str | None) -> list[Entity]:
         with self._lock:
-            tenant = self._tenants.get(public_key)
+            tenant = self._settled(public_key)
             if tenant is None:
                 return []
             observations: list[Entity] = _copy(
@@ -362,7 +407,7 @@ class Store:
 
     def scores(self, public_key: str | None) -> list[Entity]:
         with self._lock:
-            tenant = self._tenants.get(public_key)
+            tenant = self._settled(public_key)
             if tenant is None:
                 return []
             return _copy([public_view(s) for s in tenant.projection.scores()])  # type: ignore[no-any-return]
@@ -370,7 +415,7 @@ class Store:
     def evicted(self, public_key: str | None) -> dict[str, int]:
         """How many requests and events a tenant's bounded retention dropped."""
         with self._lock:
-            tenant = self._tenants.get(public_key)
+            tenant = self._settled(public_key)
             return {
                 "evicted_requests": tenant.evicted_requests if tenant else 0,
                 "evicted_events": tenant.evicted_events if tenant else 0,
@@ -379,7 +424,7 @@ class Store:
     def counts(self, public_key: str | None) -> dict[str, int]:
         """How many requests, events and traces a tenant has; cheap enough to call per wake."""
         with self._lock:
-            tenant = self._tenants.get(public_key)
+            tenant = self._settled(public_key)
             if tenant is None:
                 return {"requests": 0, "events": 0, "traces": 0}
             return {

@@ -10,6 +10,8 @@ import httpx
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
+from mockfuse.api import otel as otel_route
+from mockfuse.otel.mapping import events_from_spans
 from tests.support.http import DATA, auth_headers, post_json
 
 OTLP = "/api/public/otel/v1/traces"
@@ -166,6 +168,24 @@ def test_a_gzipped_protobuf_export_recorded_from_sdk_5_is_captured(mockfuse):
     assert [span["span_id"] for span in request.body] == [span["spanId"] for span in recorded]
 
 
+def test_a_protobuf_export_is_answered_before_its_spans_are_mapped(mockfuse, monkeypatch):
+    """As Langfuse queues an export for its worker: mapping waits for the first read."""
+    mapped = []
+
+    def counting(spans):
+        mapped.append(len(spans))
+        return events_from_spans(spans)
+
+    monkeypatch.setattr(otel_route, "events_from_spans", counting)
+    request = ExportTraceServiceRequest()
+    span = request.resource_spans.add().scope_spans.add().spans.add()
+    span.trace_id, span.span_id, span.name = b"\x01" * 16, b"\x02" * 8, "later"
+    response = post_otlp(mockfuse, request.SerializeToString(), "application/x-protobuf")
+    assert (response.status_code, mapped) == (200, [])
+    assert [o["name"] for o in mockfuse.observations] == ["later"]
+    assert mapped == [1]
+
+
 def test_a_resent_export_is_stored_once(mockfuse):
     body = json.dumps(langfuse_js_export()).encode()
     post_otlp(mockfuse, body)
@@ -175,11 +195,10 @@ def test_a_resent_export_is_stored_once(mockfuse):
     assert len({e["id"] for e in mockfuse.events}) == len(mockfuse.events)
 
 
-def _protobuf_with_short_trace_id() -> bytes:
+def _protobuf_with_ids(trace_id: bytes, span_id: bytes, parent: bytes = b"") -> bytes:
     request = ExportTraceServiceRequest()
     span = request.resource_spans.add().scope_spans.add().spans.add()
-    span.trace_id = b"\x01\x02"
-    span.span_id = b"\x01" * 8
+    span.trace_id, span.span_id, span.parent_span_id = trace_id, span_id, parent
     return request.SerializeToString()
 
 
@@ -196,10 +215,16 @@ def _protobuf_with_short_trace_id() -> bytes:
         (b"\xff\xff\xff", "application/x-protobuf", {}, "Failed to parse OTel Protobuf Trace"),
         (b"{not json", "application/json", {}, "Failed to parse OTel JSON Trace"),
         (
-            _protobuf_with_short_trace_id(),
+            _protobuf_with_ids(b"\x01\x02", b"\x01" * 8),
             "application/x-protobuf",
             {},
             "Invalid OTLP trace export: traceId",
+        ),
+        (
+            _protobuf_with_ids(b"\x01" * 16, b"\x01" * 8, b"\x03"),
+            "application/x-protobuf",
+            {},
+            "Invalid OTLP trace export: parentSpanId",
         ),
         (
             json.dumps(
@@ -228,6 +253,7 @@ def _protobuf_with_short_trace_id() -> bytes:
         "protobuf",
         "json",
         "short id",
+        "short parent id",
         "bad hex id",
         "not arrays",
         "version",

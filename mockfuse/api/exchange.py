@@ -20,6 +20,7 @@ from mockfuse.auth import AuthError, Principal
 from mockfuse.config import SERVICES, Services
 from mockfuse.faults import MALFORMED_BODY, FaultRule
 from mockfuse.projection import StoredEvent
+from mockfuse.store import LaterEvents
 
 # The message of Langfuse's 400 for data its schema refuses (a request's, or one event's).
 INVALID = "Invalid request data"
@@ -106,6 +107,7 @@ class Exchange:
         events: Iterable[StoredEvent] = (),
         note: str | None = None,
         response_text: bytes | None = None,
+        events_later: LaterEvents | None = None,
     ) -> None:
         request = self.request
         if note is None and self.fault is not None:
@@ -124,6 +126,7 @@ class Exchange:
             note=note,
             body_text=self.body_text if body is self.parsed_body else None,
             response_text=response_text,
+            events_later=events_later,
         )
 
     def answer(
@@ -135,9 +138,20 @@ class Exchange:
         events: Iterable[StoredEvent] = (),
         note: str | None = None,
         headers: dict[str, str] | None = None,
+        events_later: LaterEvents | None = None,
     ) -> web.Response:
+        """Log the exchange, store its events (or how to make them, ``events_later``: see
+        ``Store.capture``) and answer ``payload`` as JSON."""
         text = encode_json(payload)
-        self._capture(status, payload, body=body, events=events, note=note, response_text=text)
+        self._capture(
+            status,
+            payload,
+            body=body,
+            events=events,
+            note=note,
+            response_text=text,
+            events_later=events_later,
+        )
         return web.Response(
             status=status,
             body=text,

@@ -17,7 +17,13 @@ from aiohttp import web
 from mockfuse.api.exchange import LARGEST_BODY, TooLarge, open_exchange, parse_json
 from mockfuse.api.ingestion_schema import envelope_issues
 from mockfuse.otel.mapping import events_from_spans
-from mockfuse.otel.spans import InvalidExport, spans_from_json, spans_from_protobuf
+from mockfuse.otel.spans import (
+    InvalidExport,
+    Span,
+    check_protobuf,
+    spans_from_json,
+    spans_from_protobuf,
+)
 from mockfuse.projection import Event
 from mockfuse.store import Deferred
 
@@ -58,14 +64,16 @@ async def otel_traces(request: web.Request) -> web.Response:
         return exchange.answer(400, {"error": "Failed to decompress request body"})
 
     content_type = request.headers.get("Content-Type", "").lower()
+    protobuf = "application/x-protobuf" in content_type
     try:
-        if "application/x-protobuf" in content_type:
+        if protobuf:
             try:
-                spans = spans_from_protobuf(body)
+                check_protobuf(body)
             except InvalidExport:
                 raise
             except ValueError:
                 return exchange.answer(400, {"error": "Failed to parse OTel Protobuf Trace"})
+            spans: list[Span] | None = None  # read when the events are made
         elif "application/json" in content_type:
             try:
                 export = parse_json(body)
@@ -77,10 +85,22 @@ async def otel_traces(request: web.Request) -> web.Response:
     except InvalidExport as error:
         return exchange.answer(400, {"error": f"Invalid OTLP trace export: {error}"})
 
+    # Langfuse answers an export once it is checked and maps its spans in a worker, later;
+    # mockfuse maps them when the tenant is first read, so a busy exporter waits for no
+    # mapping (a JSON export, already read into spans, is mapped at once).
+    logged = Deferred(partial(_logged, body, protobuf))
+    events_later = partial(export_events, body, spans)
+    if spans is not None:
+        events, note = events_later()
+        return exchange.answer(200, {}, body=logged, events=events, note=note)
+    return exchange.answer(200, {}, body=logged, events_later=events_later)
+
+
+def export_events(body: bytes, spans: list[Span] | None) -> tuple[list[Event], str | None]:
+    """The events an export's spans become, and the request log's note on those refused."""
     accepted: list[Event] = []
     rejected: list[Event] = []
-    for event in events_from_spans(spans):
+    for event in events_from_spans(spans if spans is not None else spans_from_protobuf(body)):
         (rejected if envelope_issues(event) else accepted).append(event)
     note = f"{len(rejected)} span event(s) failed validation" if rejected else None
-    logged = Deferred(partial(_logged, body, "application/x-protobuf" in content_type))
-    return exchange.answer(200, {}, body=logged, events=accepted, note=note)
+    return accepted, note

@@ -1,0 +1,91 @@
+"""The store's own guarantees, used directly: events left for later (an OTLP export's) are
+made once, before anything reads the tenant or stores after them, in arrival order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from mockfuse.journal import Journal, replay
+from mockfuse.store import Store
+
+KEY = "pk-lf-store"
+
+
+def event(event_id: str) -> dict[str, Any]:
+    return {
+        "id": event_id,
+        "type": "span-create",
+        "timestamp": "2026-11-27T10:00:00Z",
+        "body": {"id": f"span-{event_id}", "traceId": "t"},
+    }
+
+
+class Later:
+    """Events left for later, counting how often they are made."""
+
+    def __init__(self, *event_ids: str, note: str | None = None) -> None:
+        self.event_ids, self.note, self.made = event_ids, note, 0
+
+    def __call__(self) -> tuple[Sequence[Any], str | None]:
+        self.made += 1
+        return [event(i) for i in self.event_ids], self.note
+
+
+def capture(store: Store, *, events: Sequence[Any] = (), later: Later | None = None) -> None:
+    store.capture(
+        public_key=KEY,
+        method="POST",
+        path="/api/public/otel/v1/traces",
+        query={},
+        headers={},
+        raw_body=b"",
+        body=None,
+        status=200,
+        response={},
+        events=events,
+        events_later=later,
+    )
+
+
+def test_events_left_for_later_are_made_once_when_the_tenant_is_first_read():
+    store = Store()
+    later = Later("a", note="1 span event(s) failed validation")
+    capture(store, later=later)
+    assert later.made == 0
+    assert store.counts(KEY) == {"requests": 1, "events": 1, "traces": 1}
+    assert later.made == 1
+    assert [e["id"] for e in store.events(KEY)] == ["a"]
+    assert store.requests(KEY)[0].note == "1 span event(s) failed validation"
+    assert later.made == 1
+
+
+def test_a_later_capture_makes_the_earlier_ones_first_keeping_arrival_order_and_dedupe():
+    store = Store()
+    first, again = Later("a", "b"), Later("b")
+    capture(store, later=first)
+    capture(store, later=again)
+    capture(store, events=[event("c"), event("a")])
+    assert (first.made, again.made) == (1, 1)
+    assert [e["id"] for e in store.events(KEY)] == ["a", "b", "c"]
+
+
+def test_retention_drops_unread_exports_without_making_their_events():
+    store = Store(max_requests=1)
+    exports = [Later(str(n)) for n in range(3)]
+    for later in exports:
+        capture(store, later=later)
+    assert [later.made for later in exports[:2]] == [0, 0]
+    assert [e["id"] for e in store.events(KEY)] == ["2"]
+    assert store.evicted(KEY)["evicted_requests"] == 2
+
+
+def test_with_a_journal_the_events_are_made_at_once_and_replayed(tmp_path: Path):
+    journal = tmp_path / "journal.jsonl"
+    store = Store(journal=Journal(journal))
+    later = Later("a")
+    capture(store, later=later)
+    assert later.made == 1
+    [replayed] = list(replay(journal))
+    assert [e["id"] for e in replayed["events"]] == ["a"]
