@@ -1,5 +1,6 @@
 """docs/api-surface.md stays true: it lists as served exactly the public routes mockfuse has,
-and a route it lists as not served gets mockfuse's JSON 404 and is logged."""
+each method it lists is answered (and refused with a wrong secret key), and a route it lists
+as not served gets mockfuse's JSON 404 and is logged."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from mockfuse.auth import basic_authorization
 from mockfuse.server import make_app
 from tests.support.http import auth_headers
 
@@ -87,3 +89,19 @@ def test_every_method_listed_as_served_is_answered(mockfuse, path, method):
     assert response.status_code != 405
     assert "does not serve" not in response.text
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        (path, method)
+        for path, methods, status in listed()
+        if status == "served" and path != "/api/public/health"  # open, as Langfuse's is
+        for method in methods
+    ],
+)
+def test_a_wrong_secret_key_is_a_401_on_every_served_method(mockfuse, path, method):
+    concrete = re.sub(r"\{[^}]+\}", "x", path.replace("{version}", "1"))
+    headers = {"Authorization": basic_authorization(mockfuse.public_key, "sk-lf-wrong")}
+    response = httpx.request(method, mockfuse.url + concrete, headers=headers, json={})
+    assert response.status_code == 401, response.text
