@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from typing import Any
 
 import pytest
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -179,3 +180,13 @@ def test_media_sent_by_the_current_sdk_is_stored_and_linked_to_its_observation(m
         observation["input"]["image"]
         == f"@@@langfuseMedia:type=image/png|id={sent['media_id']}|source=bytes@@@"
     )
+    assert_media_resolved(sent)
+
+
+def assert_media_resolved(sent: dict[str, Any]) -> None:
+    """The SDK read its generation back and resolved the reference to the bytes it sent."""
+    image = base64.b64encode(b"\x89PNG\r\n\x1a\n not really an image").decode()
+    assert sent["resolved_input"] == {
+        "image": f"data:image/png;base64,{image}",
+        "question": "What is it?",
+    }

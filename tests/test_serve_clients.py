@@ -14,6 +14,7 @@ import pytest
 from mockfuse.auth import basic_authorization
 from tests.support.client_envs import run_client
 from tests.test_cli import serve
+from tests.test_clients_otel import assert_media_resolved
 from tests.test_datasets import assert_dataset_read_back
 from tests.test_pricing import assert_model_costs_read_back
 from tests.test_prompts import assert_prompt_management_read_back
@@ -100,3 +101,7 @@ def test_observations_and_v3_scores_read_back_by_the_current_sdk(served):
         ["helpful", "CATEGORICAL", "yes", "trace"],
         ["relevance", "NUMERIC", 0.8, "observation"],
     ]
+
+
+def test_media_uploaded_and_resolved_by_the_current_sdk(served):
+    assert_media_resolved(read_out("lf5", "lf5_media_workload.py", client_env(served)))
