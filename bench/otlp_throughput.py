@@ -1,0 +1,87 @@
+"""OTLP throughput: ``mockfuse serve`` answering 512-span gzip protobuf exports against a bare
+aiohttp handler that only inflates and decodes them and answers the same 200, side by side in
+one run. mockfuse answers once an export is decoded and its ids checked, and maps the spans
+when the tenant is first read (no one reads here: what an exporter under load sees). Prints
+the requests per second of each, per round, then medians and their ratio. Needs wrk.
+
+    .venv/bin/python bench/otlp_throughput.py [--rounds 3] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ingestion_throughput import HERE, free_port, requests_per_second, wait_until_listening
+from otlp_mapping import SPANS, export
+
+LUA = r"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-protobuf"
+wrk.headers["Content-Encoding"] = "gzip"
+wrk.headers["Authorization"] = "AUTH"
+local file = io.open("BODY", "rb")
+wrk.body = file:read("*all")
+file:close()
+request = function()
+  return wrk.format(nil, "/api/public/otel/v1/traces")
+end
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+
+    folder = Path(tempfile.mkdtemp())
+    body = folder / "export.pb.gz"
+    body.write_bytes(export())
+    print(f"export: {SPANS} spans, {body.stat().st_size} bytes gzipped")
+    auth = "Basic " + base64.b64encode(b"pk-lf-bench:sk-lf-bench").decode()
+    script = folder / "post.lua"
+    script.write_text(LUA.replace("AUTH", auth).replace("BODY", str(body)))
+
+    commands = {
+        # Bounded retention: a load test must not grow the store without end.
+        "mockfuse": [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000"],
+        "bare aiohttp": [sys.executable, str(HERE / "bare_otlp_server.py")],
+    }
+    ports = {name: free_port() for name in commands}
+    servers = {
+        name: subprocess.Popen(
+            [*command, *(["--port"] if name == "mockfuse" else []), str(ports[name])],
+            stdout=subprocess.DEVNULL,
+        )
+        for name, command in commands.items()
+    }
+    try:
+        for port in ports.values():
+            wait_until_listening(port)
+        rates: dict[str, list[float]] = {name: [] for name in servers}
+        for round_number in range(1, args.rounds + 1):
+            for name, port in ports.items():
+                rates[name].append(requests_per_second(port, script, args.seconds))
+            print(
+                f"round {round_number}: "
+                + ", ".join(f"{n} {r[-1]:.0f} req/s" for n, r in rates.items())
+            )
+        medians = {name: statistics.median(values) for name, values in rates.items()}
+        print(", ".join(f"median {name}: {rate:.0f} req/s" for name, rate in medians.items()))
+        print(f"ratio mockfuse / bare aiohttp: {medians['mockfuse'] / medians['bare aiohttp']:.2f}")
+    finally:
+        for server in servers.values():
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
