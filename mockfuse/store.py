@@ -286,7 +286,12 @@ class Store:
         """Make the events of the tenant's requests that left them for later, oldest first."""
         pending, tenant.pending = tenant.pending, []
         for seq, later in pending:
-            events, note = later()
+            try:
+                events, note = later()
+            except Exception as error:
+                # Made on someone else's read or request: a mapping fault must cost neither
+                # that caller an answer nor the other exports their events. It is noted.
+                events, note = [], f"its events could not be made: {error!r}"
             if note is not None:
                 position = bisect.bisect_left(tenant.requests, seq, key=lambda r: r.seq)
                 request = tenant.requests[position]

@@ -3,7 +3,7 @@ made once, before anything reads the tenant or stores after them, in arrival ord
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,12 @@ class Later:
         return [event(i) for i in self.event_ids], self.note
 
 
-def capture(store: Store, *, events: Sequence[Any] = (), later: Later | None = None) -> None:
+def capture(
+    store: Store,
+    *,
+    events: Sequence[Any] = (),
+    later: Callable[[], tuple[Sequence[Any], str | None]] | None = None,
+) -> None:
     store.capture(
         public_key=KEY,
         method="POST",
@@ -89,3 +94,16 @@ def test_with_a_journal_the_events_are_made_at_once_and_replayed(tmp_path: Path)
     assert later.made == 1
     [replayed] = list(replay(journal))
     assert [e["id"] for e in replayed["events"]] == ["a"]
+
+
+def test_a_fault_making_one_requests_events_is_noted_and_costs_no_other():
+    store = Store()
+
+    def broken() -> tuple[Sequence[Any], str | None]:
+        raise ValueError("unmappable")
+
+    capture(store, later=broken)
+    capture(store, later=Later("b"))
+    assert [e["id"] for e in store.events(KEY)] == ["b"]
+    first = store.requests(KEY)[0]
+    assert first.note == "its events could not be made: ValueError('unmappable')"
