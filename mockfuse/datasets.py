@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockfuse.api.ingestion_schema import json_kind
 from mockfuse.timestamps import format_timestamp, utc_now
 
 ITEM_STATUSES = ("ACTIVE", "ARCHIVED")
@@ -50,7 +51,7 @@ def _newest_first(records: list[Record]) -> list[Record]:
 def _optional_string(spec: Record, name: str) -> str | None:
     value = spec.get(name)
     if value is not None and not isinstance(value, str):
-        raise DatasetError(f"{name}: Expected string, received {type(value).__name__}")
+        raise DatasetError(f"{name}: Expected string, received {json_kind(value)}")
     return value
 
 

@@ -118,17 +118,14 @@ def _prices(spec: Record) -> dict[str, float]:
         return flat
     if flat:
         raise ModelError("pricingTiers cannot be given together with flat prices")
-    defaults = (
-        [t for t in tiers if isinstance(t, dict) and t.get("isDefault")]
-        if isinstance(tiers, list)
-        else []
-    )
+    if not isinstance(tiers, list):
+        raise ModelError("pricingTiers must be a list")
+    defaults = [tier for tier in tiers if isinstance(tier, dict) and tier.get("isDefault")]
     if len(defaults) != 1 or not isinstance(defaults[0].get("prices"), dict):
         raise ModelError("pricingTiers must include exactly one default tier with prices")
+    tier_prices = defaults[0]["prices"]
     return {
-        usage: p
-        for usage in defaults[0]["prices"]
-        if (p := _price(defaults[0]["prices"], usage)) is not None
+        usage: price for usage in tier_prices if (price := _price(tier_prices, usage)) is not None
     }
 
 

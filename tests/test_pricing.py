@@ -166,10 +166,36 @@ def test_the_models_api_lists_gets_replaces_and_deletes(mockfuse):
     assert built_in.status_code == 400
 
 
+def test_a_model_given_pricing_tiers_prices_with_its_default_tier(mockfuse):
+    tiers = [
+        {
+            "name": "Standard",
+            "isDefault": True,
+            "priority": 0,
+            "conditions": [],
+            "prices": {"input": 0.5, "output": 1.0},
+        },
+        {
+            "name": "Long",
+            "isDefault": False,
+            "priority": 1,
+            "conditions": [],
+            "prices": {"input": 9.0},
+        },
+    ]
+    spec = {"modelName": "tiered", "matchPattern": "^tiered$", "pricingTiers": tiers}
+    created = post_json(mockfuse, "/api/public/models", spec).json()
+    assert (created["inputPrice"], created["outputPrice"]) == (0.5, 1.0)
+    ingest(mockfuse, generation("g", "tiered", usage={"input": 2, "output": 1}))
+    assert mockfuse.observations[0]["costDetails"] == {"input": 1.0, "output": 1.0, "total": 2.0}
+
+
 @pytest.mark.parametrize(
     "spec",
     [
         {"matchPattern": "^x$", "inputPrice": 1},
+        {"modelName": "x", "matchPattern": "^x$", "pricingTiers": [{"prices": {"input": 1}}]},
+        {"modelName": "x", "matchPattern": "^x$", "pricingTiers": "cheap"},
         {"modelName": "x", "matchPattern": "(unclosed", "inputPrice": 1},
         {"modelName": "x", "matchPattern": "^x$", "inputPrice": -1},
         {"modelName": "x", "matchPattern": "^x$", "inputPrice": 1, "totalPrice": 2},
