@@ -236,3 +236,16 @@ def test_the_deprecated_v1_routes_show_datasets_with_items_and_runs(mockfuse):
     assert ([i["id"] for i in one["items"]], one["runs"]) == (["item"], ["r"])
     listed = get(mockfuse, "/api/public/datasets").json()["data"]
     assert [(d["name"], d["items"], d["runs"]) for d in listed] == [("qa", ["item"], ["r"])]
+
+
+@pytest.mark.clients
+def test_sdk_5_runs_an_experiment_over_a_dataset(mockfuse):
+    result = run_client("lf5", "lf5_experiment_workload.py", mockfuse.env)
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    (france, france_output, france_scores, france_trace), italy = seen["items"]
+    assert (france, france_output, france_scores) == ("France", "Lyon", [0.0])
+    assert (italy[0], italy[1], italy[2]) == ("Italy", "Rome", [1.0])
+    # Each item ran in a trace of its own, and its evaluation landed as a score on it.
+    traces = {t["id"]: t for t in mockfuse.traces}
+    for trace_id, value in ((france_trace, 0.0), (italy[3], 1.0)):
+        assert [(s["name"], s["value"]) for s in traces[trace_id]["scores"]] == [("exact", value)]

@@ -1,0 +1,39 @@
+"""SDK 5.x running an experiment over a dataset, as its docs show: get_dataset, then
+run_experiment with a task and an evaluator. Prints each item's result as JSON."""
+
+import json
+
+from langfuse import Evaluation, Langfuse
+
+langfuse = Langfuse()
+langfuse.create_dataset(name="capitals")
+for country, capital in (("Italy", "Rome"), ("France", "Paris")):
+    langfuse.create_dataset_item(
+        dataset_name="capitals", input={"country": country}, expected_output=capital
+    )
+answers = {"Italy": "Rome", "France": "Lyon"}
+
+
+def task(*, item, **kwargs):
+    return answers[item.input["country"]]
+
+
+def exact(*, input, output, expected_output, **kwargs):
+    return Evaluation(name="exact", value=1.0 if output == expected_output else 0.0)
+
+
+result = langfuse.get_dataset("capitals").run_experiment(
+    name="capitals-eval", task=task, evaluators=[exact]
+)
+langfuse.flush()
+print(
+    json.dumps(
+        {
+            "items": sorted(
+                [r.item.input["country"], r.output, [e.value for e in r.evaluations], r.trace_id]
+                for r in result.item_results
+            ),
+            "experiment_id": result.experiment_id,
+        }
+    )
+)
