@@ -86,13 +86,10 @@ async def otel_traces(request: web.Request) -> web.Response:
         return exchange.answer(400, {"error": f"Invalid OTLP trace export: {error}"})
 
     # Langfuse answers an export once it is checked and maps its spans in a worker, later;
-    # mockfuse maps them when the tenant is first read, so a busy exporter waits for no
-    # mapping (a JSON export, already read into spans, is mapped at once).
+    # mockfuse maps them when the tenant is next read, so a busy exporter waits for no
+    # mapping. (A JSON export was read into spans to check it; a protobuf one is read again.)
     logged = Deferred(partial(_logged, body, protobuf))
     events_later = partial(export_events, body, spans)
-    if spans is not None:
-        events, note = events_later()
-        return exchange.answer(200, {}, body=logged, events=events, note=note)
     return exchange.answer(200, {}, body=logged, events_later=events_later)
 
 
