@@ -136,6 +136,7 @@ def test_unknown_names_get_langfuses_404(mockfuse):
         assert (response.status_code, response.json()) == (404, {**not_found, "message": message})
     missing = post_json(mockfuse, "/api/public/dataset-items", {"datasetName": "nope"})
     assert (missing.status_code, missing.json()["message"]) == (404, "Dataset not found")
+    assert mockfuse.requests[-1].body == {"datasetName": "nope"}  # logged as sent
 
 
 def test_an_item_id_belongs_to_one_dataset(mockfuse):
@@ -196,6 +197,7 @@ def test_run_items_langfuse_refuses_are_refused_alike(mockfuse, payload, status)
     response = post_json(mockfuse, "/api/public/dataset-run-items", payload)
     assert response.status_code == status
     assert "message" in response.json()
+    assert mockfuse.requests[-1].body == payload  # refused, and logged as sent
     assert get(mockfuse, "/api/public/datasets/qa/runs").json()["data"] == []
 
 

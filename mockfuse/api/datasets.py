@@ -43,13 +43,14 @@ def datasets_route(path: str, **handlers: Work) -> None:
         except DatasetError as error:
             return exchange.answer_invalid(str(error), body=_body_of(exchange))
         except DatasetNotFound as error:
-            return not_found(exchange, str(error))
+            return not_found(exchange, str(error), body=_body_of(exchange))
 
     routes.route("*", path)(route)
 
 
 def _body_of(exchange: Exchange) -> Any:
-    return exchange.parsed_body if exchange.raw_body else None
+    """The body the handler decoded (``json_body``), for the request log; None if none."""
+    return exchange.parsed_body
 
 
 def _spec(exchange: Exchange) -> dict[str, Any] | web.Response:

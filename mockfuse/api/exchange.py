@@ -168,7 +168,7 @@ class Exchange:
         """The body decoded as JSON, or (a ``web.Response``) the 400 a body that is not JSON
         gets."""
         try:
-            return parse_json(self.raw_body)
+            return self.parse_text(self.raw_body)
         except ValueError as error:
             return self.answer_invalid(str(error))
 

@@ -19,8 +19,9 @@ def bad_query(exchange: Exchange, message: str) -> web.Response:
     return exchange.answer(400, {"message": "Invalid request data", "errors": [message]})
 
 
-def not_found(exchange: Exchange, message: str) -> web.Response:
-    return exchange.answer(404, {"error": "LangfuseNotFoundError", "message": message})
+def not_found(exchange: Exchange, message: str, *, body: Any = None) -> web.Response:
+    """Langfuse's 404; ``body``, the request's decoded body, goes to the request log."""
+    return exchange.answer(404, {"error": "LangfuseNotFoundError", "message": message}, body=body)
 
 
 def _page(exchange: Exchange) -> tuple[int, int] | web.Response:
