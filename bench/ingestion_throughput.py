@@ -16,24 +16,14 @@ import argparse
 import base64
 import importlib.util
 import json
-import os
-import re
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from side_by_side import median_rates
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parent / "tests" / "data" / "seed-litellm-ingestion-batch.json"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def batch_template() -> str:
@@ -65,32 +55,6 @@ end
 """
 
 
-def wait_until_listening(port: int) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)  # polling a port that is not open yet; nothing to wait on instead
-    raise RuntimeError(f"nothing listens on {port}")
-
-
-def requests_per_second(port: int, script: Path, seconds: int) -> float:
-    result = subprocess.run(
-        ["wrk", "-t1", "-c8", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
-    if non_2xx:
-        raise RuntimeError(f"{non_2xx.group(1)} requests failed:\n{result.stdout}")
-    match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
-    if match is None:
-        raise RuntimeError(result.stdout + result.stderr)
-    return float(match.group(1))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -115,34 +79,9 @@ def main() -> None:
         "mockfuse without msgspec": (serve, {"MOCKFUSE_NO_MSGSPEC": "1"}),
         "bare aiohttp": (bare, {}),
     }
-    ports = {name: free_port() for name in commands}
-    servers = {
-        name: subprocess.Popen(
-            [*command, str(ports[name])],
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, **extra_env},
-        )
-        for name, (command, extra_env) in commands.items()
-    }
-    try:
-        for port in ports.values():
-            wait_until_listening(port)
-        rates: dict[str, list[float]] = {name: [] for name in servers}
-        for round_number in range(1, args.rounds + 1):
-            for name, port in ports.items():
-                rates[name].append(requests_per_second(port, script, args.seconds))
-            print(
-                f"round {round_number}: "
-                + ", ".join(f"{n} {r[-1]:.0f} req/s" for n, r in rates.items())
-            )
-        medians = {name: statistics.median(values) for name, values in rates.items()}
-        print(", ".join(f"median {name}: {rate:.0f} req/s" for name, rate in medians.items()))
-        for name in ("mockfuse", "mockfuse without msgspec"):
-            print(f"ratio {name} / bare aiohttp: {medians[name] / medians['bare aiohttp']:.2f}")
-    finally:
-        for server in servers.values():
-            server.terminate()
-            server.wait(timeout=10)
+    medians = median_rates(commands, script, args.rounds, args.seconds)
+    for name in ("mockfuse", "mockfuse without msgspec"):
+        print(f"ratio {name} / bare aiohttp: {medians[name] / medians['bare aiohttp']:.2f}")
 
 
 if __name__ == "__main__":

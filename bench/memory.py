@@ -26,7 +26,8 @@ import uuid
 from pathlib import Path
 
 import httpx
-from ingestion_throughput import LUA, batch_template, free_port, wait_until_listening
+from ingestion_throughput import LUA, batch_template
+from side_by_side import free_port, wait_until_listening
 
 from mockfuse import MockfuseServer
 from mockfuse.api import ingestion_fast

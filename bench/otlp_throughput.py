@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import argparse
 import base64
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from ingestion_throughput import HERE, free_port, requests_per_second, wait_until_listening
 from otlp_mapping import SPANS, export
+from side_by_side import median_rates
+
+HERE = Path(__file__).resolve().parent
 
 LUA = r"""
 wrk.method = "POST"
@@ -52,35 +52,14 @@ def main() -> None:
 
     commands = {
         # Bounded retention: a load test must not grow the store without end.
-        "mockfuse": [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000"],
-        "bare aiohttp": [sys.executable, str(HERE / "bare_otlp_server.py")],
+        "mockfuse": (
+            [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000", "--port"],
+            {},
+        ),
+        "bare aiohttp": ([sys.executable, str(HERE / "bare_otlp_server.py")], {}),
     }
-    ports = {name: free_port() for name in commands}
-    servers = {
-        name: subprocess.Popen(
-            [*command, *(["--port"] if name == "mockfuse" else []), str(ports[name])],
-            stdout=subprocess.DEVNULL,
-        )
-        for name, command in commands.items()
-    }
-    try:
-        for port in ports.values():
-            wait_until_listening(port)
-        rates: dict[str, list[float]] = {name: [] for name in servers}
-        for round_number in range(1, args.rounds + 1):
-            for name, port in ports.items():
-                rates[name].append(requests_per_second(port, script, args.seconds))
-            print(
-                f"round {round_number}: "
-                + ", ".join(f"{n} {r[-1]:.0f} req/s" for n, r in rates.items())
-            )
-        medians = {name: statistics.median(values) for name, values in rates.items()}
-        print(", ".join(f"median {name}: {rate:.0f} req/s" for name, rate in medians.items()))
-        print(f"ratio mockfuse / bare aiohttp: {medians['mockfuse'] / medians['bare aiohttp']:.2f}")
-    finally:
-        for server in servers.values():
-            server.terminate()
-            server.wait(timeout=10)
+    medians = median_rates(commands, script, args.rounds, args.seconds)
+    print(f"ratio mockfuse / bare aiohttp: {medians['mockfuse'] / medians['bare aiohttp']:.2f}")
 
 
 if __name__ == "__main__":

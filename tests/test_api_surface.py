@@ -53,38 +53,33 @@ def test_the_page_lists_as_served_exactly_the_routes_mockfuse_serves():
     assert {status for _, _, status in rows} == {"served", "not yet"}
 
 
-@pytest.mark.parametrize(
-    ("path", "method"),
-    [
-        (path, method)
-        for path, methods, status in listed()
-        if status == "not yet"
-        for method in methods
-    ],
-)
+def listed_methods(status: str) -> list[tuple[str, str]]:
+    """Each (path, method) the page lists with ``status``."""
+    return [
+        (path, method) for path, methods, shown in listed() if shown == status for method in methods
+    ]
+
+
+def concrete(path: str) -> str:
+    """``path`` with a value for each parameter (a version is a number)."""
+    return re.sub(r"\{[^}]+\}", "x", path.replace("{version}", "1"))
+
+
+@pytest.mark.parametrize(("path", "method"), listed_methods("not yet"))
 def test_a_route_not_served_gets_mockfuses_404_and_is_logged(mockfuse, path, method):
-    concrete = re.sub(r"\{[^}]+\}", "x", path)
+    url_path = concrete(path)
     response = httpx.request(
-        method, mockfuse.url + concrete, headers=auth_headers(mockfuse), json={}
+        method, mockfuse.url + url_path, headers=auth_headers(mockfuse), json={}
     )
     assert response.status_code == 404
-    assert response.json()["message"] == f"mockfuse does not serve {method} {concrete}"
-    assert [(r.method, r.path) for r in mockfuse.requests] == [(method, concrete)]
+    assert response.json()["message"] == f"mockfuse does not serve {method} {url_path}"
+    assert [(r.method, r.path) for r in mockfuse.requests] == [(method, url_path)]
 
 
-@pytest.mark.parametrize(
-    ("path", "method"),
-    [
-        (path, method)
-        for path, methods, status in listed()
-        if status == "served"
-        for method in methods
-    ],
-)
+@pytest.mark.parametrize(("path", "method"), listed_methods("served"))
 def test_every_method_listed_as_served_is_answered(mockfuse, path, method):
-    concrete = re.sub(r"\{[^}]+\}", "x", path.replace("{version}", "1"))
     response = httpx.request(
-        method, mockfuse.url + concrete, headers=auth_headers(mockfuse), json={}
+        method, mockfuse.url + concrete(path), headers=auth_headers(mockfuse), json={}
     )
     assert response.status_code != 405
     assert "does not serve" not in response.text
@@ -93,15 +88,10 @@ def test_every_method_listed_as_served_is_answered(mockfuse, path, method):
 
 @pytest.mark.parametrize(
     ("path", "method"),
-    [
-        (path, method)
-        for path, methods, status in listed()
-        if status == "served" and path != "/api/public/health"  # open, as Langfuse's is
-        for method in methods
-    ],
+    # The health check is open, as Langfuse's is.
+    [(p, m) for p, m in listed_methods("served") if p != "/api/public/health"],
 )
 def test_a_wrong_secret_key_is_a_401_on_every_served_method(mockfuse, path, method):
-    concrete = re.sub(r"\{[^}]+\}", "x", path.replace("{version}", "1"))
     headers = {"Authorization": basic_authorization(mockfuse.public_key, "sk-lf-wrong")}
-    response = httpx.request(method, mockfuse.url + concrete, headers=headers, json={})
+    response = httpx.request(method, mockfuse.url + concrete(path), headers=headers, json={})
     assert response.status_code == 401, response.text

@@ -1,0 +1,83 @@
+"""Servers side by side under one load generator (wrk): each started on a free loopback port,
+loaded in turn, round after round, so that a noisy machine's drift hits them all alike; the
+medians of their requests per second are compared."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_listening(port: int) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)  # polling a port that is not open yet; nothing to wait on instead
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def requests_per_second(port: int, script: Path, seconds: int) -> float:
+    result = subprocess.run(
+        ["wrk", "-t1", "-c8", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    if non_2xx:
+        raise RuntimeError(f"{non_2xx.group(1)} requests failed:\n{result.stdout}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
+    if match is None:
+        raise RuntimeError(result.stdout + result.stderr)
+    return float(match.group(1))
+
+
+def median_rates(
+    commands: dict[str, tuple[list[str], dict[str, str]]],
+    script: Path,
+    rounds: int,
+    seconds: int,
+) -> dict[str, float]:
+    """Start each server (its command, the free port appended, with extra environment), load
+    each with wrk running ``script`` for ``seconds``, ``rounds`` times in turn, printing each
+    round; answer each server's median requests per second."""
+    ports = {name: free_port() for name in commands}
+    servers = {
+        name: subprocess.Popen(
+            [*command, str(ports[name])],
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, **extra_env},
+        )
+        for name, (command, extra_env) in commands.items()
+    }
+    try:
+        for port in ports.values():
+            wait_until_listening(port)
+        rates: dict[str, list[float]] = {name: [] for name in servers}
+        for round_number in range(1, rounds + 1):
+            for name, port in ports.items():
+                rates[name].append(requests_per_second(port, script, seconds))
+            print(
+                f"round {round_number}: "
+                + ", ".join(f"{n} {r[-1]:.0f} req/s" for n, r in rates.items())
+            )
+        medians = {name: statistics.median(values) for name, values in rates.items()}
+        print(", ".join(f"median {name}: {rate:.0f} req/s" for name, rate in medians.items()))
+        return medians
+    finally:
+        for server in servers.values():
+            server.terminate()
+            server.wait(timeout=10)
