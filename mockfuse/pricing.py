@@ -53,6 +53,11 @@ class Model:
     tokenizer_id: str | None = None
     tokenizer_config: Any = None
 
+    @cached_property
+    def decimal_prices(self) -> dict[str, Decimal]:
+        """The prices as the decimals costs are reckoned in, made once per model."""
+        return {usage: Decimal(repr(price)) for usage, price in self.prices.items()}
+
     def to_json(self) -> Record:
         prices = self.prices
         return {
@@ -191,14 +196,14 @@ def calculated_costs(
     if model is None:
         return {}
     costs = {
-        usage_type: float(units * _decimal(model.prices[usage_type]))
+        usage_type: float(units * model.decimal_prices[usage_type])
         for usage_type, units in usage.items()
         if usage_type != "total" and usage_type in model.prices
     }
     if costs:
         costs["total"] = _sum(costs)
     elif "total" in model.prices and "total" in usage:
-        costs["total"] = float(usage["total"] * _decimal(model.prices["total"]))
+        costs["total"] = float(usage["total"] * model.decimal_prices["total"])
     return costs
 
 
@@ -207,6 +212,10 @@ class ModelBook:
 
     def __init__(self) -> None:
         self._own: dict[str | None, list[Model]] = {}
+        # The models whose pattern matches a model name, by tenant and name: every read prices
+        # every observation, and most share a handful of model names. Forgotten with the
+        # tenant's own models whenever they change.
+        self._matching: dict[tuple[str | None, str], list[tuple[int, Model]]] = {}
         self._lock = threading.Lock()
 
     @cached_property
@@ -222,6 +231,7 @@ class ModelBook:
             own = self._own.setdefault(public_key, [])
             own[:] = [m for m in own if m.id != model.id]
             own.append(model)
+            self._forget_matches(public_key)
         return model.to_json()
 
     def models(self, public_key: str | None) -> list[Record]:
@@ -242,6 +252,23 @@ class ModelBook:
             if not any(m.id == model_id for m in own):
                 raise ModelNotFound("Model not found")
             own[:] = [m for m in own if m.id != model_id]
+            self._forget_matches(public_key)
+
+    def _forget_matches(self, public_key: str | None) -> None:
+        for key in [key for key in self._matching if key[0] == public_key]:
+            del self._matching[key]
+
+    def _matches(self, public_key: str | None, model_name: str) -> list[tuple[int, Model]]:
+        """The candidates whose pattern matches ``model_name``, with their positions."""
+        key = (public_key, model_name)
+        shipped = self._shipped
+        with self._lock:  # held while matching, so a model defined meanwhile is not missed
+            found = self._matching.get(key)
+            if found is None:
+                candidates = enumerate(self._own.get(public_key, []) + shipped)
+                found = [(n, model) for n, model in candidates if model.pattern.search(model_name)]
+                self._matching[key] = found
+            return found
 
     def _candidates(self, public_key: str | None) -> list[Model]:
         with self._lock:
@@ -256,9 +283,7 @@ class ModelBook:
         started = parse_timestamp(start_time)
         best: tuple[int, float, int] | None = None
         chosen = None
-        for position, model in enumerate(self._candidates(public_key)):
-            if not model.pattern.search(model_name):
-                continue
+        for position, model in self._matches(public_key, model_name):
             if model.start_date and started and model.start_date > started:
                 continue
             rank = (
@@ -273,3 +298,4 @@ class ModelBook:
     def forget(self, public_key: str) -> None:
         with self._lock:
             self._own.pop(public_key, None)
+            self._forget_matches(public_key)

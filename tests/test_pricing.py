@@ -110,6 +110,7 @@ def test_unknown_models_and_models_without_usage_cost_nothing(mockfuse):
 
 def test_a_tenants_model_prices_its_generations_before_the_shipped_ones(mockfuse):
     ingest(mockfuse, generation("g", "gpt-4o", usage={"input": 100, "output": 0}))
+    assert mockfuse.observations[0]["costDetails"]["input"] == 0.00025  # the shipped price
     spec = {
         "modelName": "discounted-4o",
         "matchPattern": "(?i)^gpt-4o$",
