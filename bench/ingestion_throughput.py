@@ -12,15 +12,13 @@ their ratio. Needs wrk (Debian: apt-get install wrk).
 
 from __future__ import annotations
 
-import argparse
-import base64
 import importlib.util
 import json
 import sys
 import tempfile
 from pathlib import Path
 
-from side_by_side import median_rates
+from side_by_side import AUTHORIZATION, load_arguments, median_rates
 
 HERE = Path(__file__).resolve().parent
 SEED = HERE.parent / "tests" / "data" / "seed-litellm-ingestion-batch.json"
@@ -56,20 +54,14 @@ end
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=10)
-    args = parser.parse_args()
+    args = load_arguments(__doc__)
 
     if importlib.util.find_spec("msgspec") is None:
         print("msgspec is not installed: both mockfuse runs judge event by event")
-    auth = "Basic " + base64.b64encode(b"pk-lf-bench:sk-lf-bench").decode()
     template = batch_template()
     print(f"batch: 15 events, {len(template)} bytes")
     script = Path(tempfile.mkdtemp()) / "post.lua"
-    script.write_text(LUA.replace("TEMPLATE", template).replace("AUTH", auth))
+    script.write_text(LUA.replace("TEMPLATE", template).replace("AUTH", AUTHORIZATION))
 
     # Bounded retention: a load test must not grow the store without end.
     serve = [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000", "--port"]

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import httpx
 from ingestion_throughput import LUA, batch_template
-from side_by_side import free_port, wait_until_listening
+from side_by_side import AUTHORIZATION, free_port, wait_until_listening
 
 from mockfuse import MockfuseServer
 from mockfuse.api import ingestion_fast
@@ -76,9 +76,8 @@ def resident_kib(pid: int) -> int:
 
 def soak(minutes: float) -> None:
     port = free_port()
-    auth = "Basic " + base64.b64encode(b"pk-lf-bench:sk-lf-bench").decode()
     script = Path(tempfile.mkdtemp()) / "post.lua"
-    script.write_text(LUA.replace("TEMPLATE", batch_template()).replace("AUTH", auth))
+    script.write_text(LUA.replace("TEMPLATE", batch_template()).replace("AUTH", AUTHORIZATION))
     server = subprocess.Popen(
         [sys.executable, "-m", "mockfuse", "serve", "--port", str(port), "--max-requests", "2000"],
         stdout=subprocess.DEVNULL,

@@ -9,14 +9,12 @@ the requests per second of each, per round, then medians and their ratio. Needs 
 
 from __future__ import annotations
 
-import argparse
-import base64
 import sys
 import tempfile
 from pathlib import Path
 
 from otlp_mapping import SPANS, export
-from side_by_side import median_rates
+from side_by_side import AUTHORIZATION, load_arguments, median_rates
 
 HERE = Path(__file__).resolve().parent
 
@@ -35,20 +33,14 @@ end
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=int, default=10)
-    args = parser.parse_args()
+    args = load_arguments(__doc__)
 
     folder = Path(tempfile.mkdtemp())
     body = folder / "export.pb.gz"
     body.write_bytes(export())
     print(f"export: {SPANS} spans, {body.stat().st_size} bytes gzipped")
-    auth = "Basic " + base64.b64encode(b"pk-lf-bench:sk-lf-bench").decode()
     script = folder / "post.lua"
-    script.write_text(LUA.replace("AUTH", auth).replace("BODY", str(body)))
+    script.write_text(LUA.replace("AUTH", AUTHORIZATION).replace("BODY", str(body)))
 
     commands = {
         # Bounded retention: a load test must not grow the store without end.

@@ -4,6 +4,8 @@ medians of their requests per second are compared."""
 
 from __future__ import annotations
 
+import argparse
+import base64
 import os
 import re
 import socket
@@ -43,6 +45,20 @@ def requests_per_second(port: int, script: Path, seconds: int) -> float:
     if match is None:
         raise RuntimeError(result.stdout + result.stderr)
     return float(match.group(1))
+
+
+# Any key pair is accepted: the tenant a load test writes to.
+AUTHORIZATION = "Basic " + base64.b64encode(b"pk-lf-bench:sk-lf-bench").decode()
+
+
+def load_arguments(description: str | None) -> argparse.Namespace:
+    """``--rounds`` and ``--seconds`` of a side-by-side load test, with its docstring as help."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10)
+    return parser.parse_args()
 
 
 def median_rates(

@@ -11,11 +11,7 @@ import pytest
 
 from mockfuse.auth import basic_authorization
 from tests.support.client_envs import run_client
-from tests.support.http import auth_headers, post_json
-
-
-def get(tenant: Any, path: str, **query: Any) -> httpx.Response:
-    return httpx.get(tenant.url + path, params=query, headers=auth_headers(tenant))
+from tests.support.http import auth_headers, get, post_json
 
 
 def assert_dataset_read_back(seen: dict[str, Any]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.support.http import auth_headers, post_json
+from tests.support.http import auth_headers, get, post_json
 
 T0 = "2026-11-27T10:00:0{}Z"
 
@@ -52,10 +52,6 @@ def captured(mockfuse):
     ]
     assert post_json(mockfuse, "/api/public/ingestion", {"batch": batch}).json()["errors"] == []
     return mockfuse
-
-
-def get(tenant, path, **query):
-    return httpx.get(tenant.url + path, params=query, headers=auth_headers(tenant))
 
 
 def test_a_trace_with_its_observations_scores_latency_and_cost(captured):

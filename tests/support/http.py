@@ -18,6 +18,10 @@ def auth_headers(tenant: MockfuseTenant) -> dict[str, str]:
     return {"Authorization": basic_authorization(tenant.public_key, tenant.secret_key)}
 
 
+def get(tenant: MockfuseTenant, path: str, **query: Any) -> httpx.Response:
+    return httpx.get(tenant.url + path, params=query, headers=auth_headers(tenant))
+
+
 def post_json(tenant: MockfuseTenant, path: str, payload: Any, **headers: str) -> httpx.Response:
     return post_raw(tenant, path, json.dumps(payload).encode(), **headers)
 
