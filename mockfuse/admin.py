@@ -1,7 +1,10 @@
 """The admin API under ``/_mockfuse/``: what test suites in any language read and steer.
 
-Every list takes ``?public_key=PK`` for one tenant; without it, it lists every tenant and
-each item names its tenant in ``public_key``. Admin calls are not captured themselves.
+A tenant is a public key, or one test's window of the key a pytest session shares (see
+``mockfuse.windows``). Every list takes ``?tenant=T`` for one tenant or ``?public_key=PK``
+for every tenant of a key; without either, it lists every tenant. Each item names its
+``tenant``, ``public_key`` and ``test`` (the node id of the test whose window it is, else
+null). Admin calls are not captured themselves.
 """
 
 from __future__ import annotations
@@ -33,14 +36,33 @@ def _bad_request(message: str) -> web.Response:
     return _json({"error": "BadRequest", "message": message}, status=400)
 
 
+def selected_tenants(request: web.Request) -> list[dict[str, str | None]]:
+    """The tenants a request names (``tenant``, or every one of ``public_key``), or all,
+    each as ``TestWindows.describe`` names it."""
+    services = request.app[SERVICES]
+    described = [services.windows.describe(name) for name in services.store.tenants()]
+    if "tenant" in request.query:
+        wanted = one_tenant(request)
+        return [t for t in described if t["tenant"] == wanted] or [
+            services.windows.describe(wanted)
+        ]
+    if "public_key" in request.query:
+        key = request.query["public_key"] or None
+        return [t for t in described if t["public_key"] == key]
+    return described
+
+
+def one_tenant(request: web.Request) -> str | None:
+    """The one tenant a request names: ``tenant``, else ``public_key`` (a key without test
+    windows is its own tenant); empty names the tenant of requests with no key."""
+    return request.query.get("tenant", request.query.get("public_key")) or None
+
+
 def _listing(request: web.Request, read: Callable[[Store, str | None], list[Any]]) -> web.Response:
     store = request.app[SERVICES].store
-    public_key = request.query.get("public_key")
-    if public_key is not None:
-        return _json({"data": read(store, public_key)})
     data: list[Any] = []
-    for key in store.public_keys():
-        data.extend({**item, "public_key": key} for item in read(store, key))
+    for named in selected_tenants(request):
+        data.extend({**item, **named} for item in read(store, named["tenant"]))
     return _json({"data": data})
 
 
@@ -82,8 +104,8 @@ async def list_scores(request: web.Request) -> web.Response:
 async def list_tenants(request: web.Request) -> web.Response:
     store = request.app[SERVICES].store
     tenants = [
-        {"public_key": key, **store.counts(key), **store.evicted(key)}
-        for key in store.public_keys()
+        {**named, **store.counts(named["tenant"]), **store.evicted(named["tenant"])}
+        for named in selected_tenants(request)
     ]
     return _json({"data": tenants})
 
@@ -91,22 +113,22 @@ async def list_tenants(request: web.Request) -> web.Response:
 @routes.get(f"{PREFIX}/snapshot")
 async def snapshot(request: web.Request) -> web.Response:
     """A tenant's normalized captures, byte for byte the snapshot file they would make."""
-    public_key = request.query.get("public_key")
+    if "tenant" not in request.query and "public_key" not in request.query:
+        return _bad_request("tenant (or public_key) is required")
+    tenant = one_tenant(request)
     view = request.query.get("view", "traces")
-    if public_key is None:
-        return _bad_request("public_key is required")
     if view not in VIEWS:
         return _bad_request(f"view must be one of {list(VIEWS)}")
     data = normalized_snapshot(
         request.app[SERVICES].store,
-        public_key,
+        tenant,
         view=view,
         ignore=request.query.getall("ignore", []),
         keep=request.query.getall("keep", []),
     )
     response = web.Response(text=snapshot_text(data), content_type="application/json")
     if "download" in request.query:
-        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{public_key}-{view}")
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{tenant}-{view}")
         response.headers["Content-Disposition"] = f'attachment; filename="{name}.json"'
     return response
 
@@ -114,9 +136,12 @@ async def snapshot(request: web.Request) -> web.Response:
 @routes.delete(f"{PREFIX}/captures")
 async def clear_captures(request: web.Request) -> web.Response:
     store = request.app[SERVICES].store
-    public_key = request.query.get("public_key")
-    store.clear(public_key, all_tenants=public_key is None)
-    return _json({"cleared": public_key if public_key is not None else "all"})
+    if "tenant" not in request.query and "public_key" not in request.query:
+        store.clear(all_tenants=True)
+        return _json({"cleared": "all"})
+    tenant = one_tenant(request)
+    store.clear(tenant)
+    return _json({"cleared": tenant})
 
 
 @routes.post(f"{PREFIX}/faults")
@@ -131,14 +156,17 @@ async def add_fault(request: web.Request) -> web.Response:
 
 @routes.get(f"{PREFIX}/faults")
 async def list_faults(request: web.Request) -> web.Response:
-    rules = request.app[SERVICES].faults.rules(request.query.get("public_key"))
+    named = "tenant" in request.query or "public_key" in request.query
+    rules = request.app[SERVICES].faults.rules(one_tenant(request) if named else None)
     return _json({"data": [rule.to_json() for rule in rules]})
 
 
 @routes.delete(f"{PREFIX}/faults")
 async def clear_faults(request: web.Request) -> web.Response:
-    request.app[SERVICES].faults.clear(request.query.get("public_key"))
-    return _json({"cleared": request.query.get("public_key") or "all"})
+    named = "tenant" in request.query or "public_key" in request.query
+    tenant = one_tenant(request) if named else None
+    request.app[SERVICES].faults.clear(tenant)
+    return _json({"cleared": tenant or "all"})
 
 
 @routes.post(f"{PREFIX}/prompts")

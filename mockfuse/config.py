@@ -15,6 +15,7 @@ from mockfuse.media import MediaStore
 from mockfuse.pricing import ModelBook
 from mockfuse.prompts import PromptBook
 from mockfuse.store import Store
+from mockfuse.windows import TestWindows
 
 # Langfuse's ingestion route takes "4.5mb" as Next.js counts it: 4.5 * 1024 * 1024 bytes.
 DEFAULT_MAX_BODY_SIZE = 4_718_592
@@ -52,6 +53,7 @@ class Services:
     prompts: PromptBook = field(default_factory=PromptBook)
     media: MediaStore = field(default_factory=MediaStore)
     models: ModelBook = field(default_factory=ModelBook)
+    windows: TestWindows = field(default_factory=TestWindows)
     datasets: DatasetBook = field(init=False)
     keyring: KeyRing = field(init=False)
 

@@ -68,8 +68,8 @@ class FaultRule:
         """Whether a request this rule fires on is answered by the rule alone."""
         return self.drop or self.malformed or (self.status is not None and self.status != 207)
 
-    def matches(self, public_key: str | None, path: str) -> bool:
-        return public_key == self.public_key and fnmatch.fnmatchcase(path, self.route)
+    def matches(self, tenants: tuple[str | None, ...], path: str) -> bool:
+        return self.public_key in tenants and fnmatch.fnmatchcase(path, self.route)
 
     def fires(self) -> bool:
         """Draw for one matching request: fire or let it through."""
@@ -127,13 +127,15 @@ class FaultBook:
             self._rules.append(rule)
         return rule
 
-    def take(self, public_key: str | None, path: str) -> FaultRule | None:
-        """The first rule that fires for this request, counted; None when none does."""
+    def take(self, *tenants: str | None, path: str) -> FaultRule | None:
+        """The first rule that fires for this request, counted; None when none does. A
+        request names its tenant and its public key: a rule for the key applies in every
+        test window of it, a rule for a window only there."""
         if not self._rules:  # the common case, without taking the lock
             return None
         with self._lock:
             for rule in self._rules:
-                if rule.matches(public_key, path) and rule.fires():
+                if rule.matches(tenants, path) and rule.fires():
                     rule.fired += 1
                     if rule.spent():
                         self._rules.remove(rule)

@@ -1,16 +1,26 @@
-"""The pytest plugin: a session server, a per-test tenant, and snapshot bookkeeping.
+"""The pytest plugin: a session server, a window of its key pair per test, and snapshots.
 
-Kept thin on purpose: the server, the store, the tenant handle and the snapshot recorder
-work without pytest; this module wires them to fixtures, options and the end-of-session
-report. Under pytest-xdist each worker runs its own server and recorder; workers send their
-snapshot records to the controller, which alone reports unused files and may delete them.
+Kept thin on purpose: the server, the store, the tenant handle, the test windows and the
+snapshot recorder work without pytest; this module wires them to fixtures, options and the
+end-of-session report.
+
+An app holds one Langfuse client per process, so every test of a session sends with one key
+pair, and each test that uses ``mockfuse`` sees the window of that key open from its setup
+to its teardown (``mockfuse.windows`` places every capture). When the test ends, the clients
+alive in the process are flushed (``mockfuse.client_flush``) and the window closes. With the
+ini option ``mockfuse_autostart``, the server starts before conftest files and test modules
+are imported and the ``LANGFUSE_*`` variables name it for the whole session, so clients made
+at import time report to it too. Under pytest-xdist each worker runs its own server and
+recorder; workers send their snapshot records to the controller, which alone reports unused
+files and may delete them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,10 +31,84 @@ from mockfuse.snapshot.session import SnapshotRecorder, SnapshotsOfTest
 if TYPE_CHECKING:
     from mockfuse.server import MockfuseServer
     from mockfuse.tenant import MockfuseTenant
+    from mockfuse.windows import Window
 
 RECORDER = pytest.StashKey[SnapshotRecorder]()
 WORKER_OUTPUT_KEY = "mockfuse_snapshots"
 TRUTHY = ("1", "true", "yes", "on")
+
+# The session's one key pair: the same in every test, so a client made once keeps working.
+SESSION_PUBLIC_KEY = "pk-lf-mockfuse-session"
+SESSION_SECRET_KEY = "sk-lf-mockfuse-session"
+
+
+class MockfuseSession:
+    """The session's server (started at first need) and the environment that names it."""
+
+    def __init__(self) -> None:
+        self._server: MockfuseServer | None = None
+        self._saved_env: dict[str, str | None] | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._server is not None
+
+    @property
+    def server(self) -> MockfuseServer:
+        if self._server is None:
+            from mockfuse.server import MockfuseServer  # only runs that use it pay for it
+
+            server = MockfuseServer().start()
+            server.services.keyring.register(SESSION_PUBLIC_KEY, SESSION_SECRET_KEY)
+            server.services.windows.enable(SESSION_PUBLIC_KEY, started=time.time())
+            self._server = server
+        return self._server
+
+    @property
+    def env(self) -> dict[str, str]:
+        from mockfuse.tenant import ENV_URL_NAMES
+
+        env = dict.fromkeys(ENV_URL_NAMES, self.server.url)
+        env["LANGFUSE_PUBLIC_KEY"] = SESSION_PUBLIC_KEY
+        env["LANGFUSE_SECRET_KEY"] = SESSION_SECRET_KEY
+        return env
+
+    def point_environment(self) -> None:
+        """``mockfuse_autostart``: the ``LANGFUSE_*`` variables name this server until the
+        session ends, whatever the shell held."""
+        env = self.env
+        self._saved_env = {name: os.environ.get(name) for name in env}
+        os.environ.update(env)
+
+    @property
+    def points_environment(self) -> bool:
+        return self._saved_env is not None
+
+    def open_window(self, item: pytest.Item) -> Window:
+        return self.server.services.windows.open(SESSION_PUBLIC_KEY, item.nodeid)
+
+    def stop(self) -> None:
+        if self._saved_env is not None:
+            for name, value in self._saved_env.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            self._saved_env = None
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+
+SESSION = pytest.StashKey[MockfuseSession]()
+WINDOW = pytest.StashKey["Window"]()
+TENANT = pytest.StashKey["MockfuseTenant"]()
+
+
+def _session(config: pytest.Config) -> MockfuseSession:
+    if SESSION not in config.stash:
+        config.stash[SESSION] = MockfuseSession()
+    return config.stash[SESSION]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -41,6 +125,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="snapshots",
         help="folder of mockfuse snapshot files, relative to the rootdir (default: snapshots)",
     )
+    parser.addini(
+        "mockfuse_autostart",
+        type="bool",
+        default=False,
+        help="start the mockfuse server before conftest files and test modules are imported "
+        "and point the LANGFUSE_* variables at it for the whole session, so Langfuse clients "
+        "made at import time report to it (default: false)",
+    )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    # The earliest hook a plugin gets after the ini file is read: before the first conftest
+    # (and anything it imports) runs.
+    if early_config.getini("mockfuse_autostart"):
+        _session(early_config).point_environment()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -52,29 +152,59 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(SnapshotReport(config, recorder), "mockfuse-snapshot-report")
 
 
-@pytest.fixture(scope="session")
-def mockfuse_server() -> Iterator[MockfuseServer]:
-    """One mockfuse server for the session (one per xdist worker), on a free loopback port."""
-    from mockfuse.server import MockfuseServer  # only runs that use it pay for its imports
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if SESSION in config.stash:
+        config.stash[SESSION].stop()
 
-    with MockfuseServer() as server:
-        yield server
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # The window opens before any fixture runs: an app fixture that sends during setup
+    # belongs to this test too.
+    if "mockfuse" in getattr(item, "fixturenames", ()):
+        item.stash[WINDOW] = _session(item.config).open_window(item)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
+    yield  # every fixture's teardown first: an app fixture may still send as it closes
+    tenant = item.stash.get(TENANT, None)
+    if tenant is not None:
+        from mockfuse.client_flush import flush_clients
+
+        flush_clients()
+        tenant.close()
+
+
+@pytest.fixture(scope="session")
+def mockfuse_server(pytestconfig: pytest.Config) -> MockfuseServer:
+    """The session's mockfuse server (one per xdist worker), on a free loopback port."""
+    return _session(pytestconfig).server
 
 
 @pytest.fixture
 def mockfuse(
     mockfuse_server: MockfuseServer, request: pytest.FixtureRequest
 ) -> Iterator[MockfuseTenant]:
-    """This test's tenant: unique keys, and the Langfuse environment variables set to them."""
+    """This test's captures: the session's key pair, with the Langfuse environment variables
+    set to it and the server, and only what this test's window holds."""
     from mockfuse.tenant import MockfuseTenant
 
-    tenant = MockfuseTenant.create(mockfuse_server, label=request.node.name)
-    tenant.snapshots = SnapshotsOfTest(request.config.stash[RECORDER], request.node.nodeid)
+    session = _session(request.config)
+    node = request.node
+    window = node.stash.get(WINDOW, None)
+    if window is None:  # asked for with getfixturevalue, after setup began
+        window = node.stash[WINDOW] = session.open_window(node)
+    tenant = MockfuseTenant.of_window(mockfuse_server, window, SESSION_SECRET_KEY)
+    tenant.snapshots = SnapshotsOfTest(request.config.stash[RECORDER], node.nodeid)
+    node.stash[TENANT] = tenant
+    if session.points_environment:
+        yield tenant
+        return
     with pytest.MonkeyPatch.context() as patch:
         for name, value in tenant.env.items():
             patch.setenv(name, value)
         yield tenant
-    tenant.close()
 
 
 class SnapshotReport:

@@ -1,9 +1,10 @@
 """Everything mockfuse received, per tenant, and the waits that tests block on.
 
-A tenant is a Langfuse public key. Each keeps the request log (every request, answered or
-refused), the accepted ingestion events (deduplicated by envelope id, because SDKs re-send a
-whole batch when one event of it failed) and the projection of those events into traces,
-observations and scores.
+A tenant is a Langfuse public key, or (in a pytest session, whose tests share one key pair)
+one test's window of that key: see ``mockfuse.windows``. Each keeps the request log (every
+request, answered or refused), the accepted ingestion events (deduplicated by envelope id,
+because SDKs re-send a whole batch when one event of it failed) and the projection of those
+events into traces, observations and scores.
 
 The server thread writes and test threads read, so every access holds one lock. A request and
 the events it carried are stored under one acquisition before the client gets its answer:
@@ -38,6 +39,7 @@ from mockfuse.projection import (
     event_id,
     public_view,
 )
+from mockfuse.windows import Placement
 
 
 class Deferred(NamedTuple):
@@ -126,7 +128,7 @@ class CapturedRequest:
 
 @dataclass
 class Tenant:
-    public_key: str | None
+    name: str | None
     requests: list[CapturedRequest] = field(default_factory=list)
     events: list[StoredEvent] = field(default_factory=list)
     event_ids: set[str] = field(default_factory=set)
@@ -199,6 +201,7 @@ class Store:
         self,
         *,
         public_key: str | None,
+        tenant: str | None = None,
         method: str,
         path: str,
         query: dict[str, str],
@@ -212,8 +215,13 @@ class Store:
         body_text: bytes | None = None,
         response_text: bytes | None = None,
         events_later: LaterEvents | None = None,
+        placement: Placement | None = None,
     ) -> CapturedRequest:
         """Log one request and store the events it carried, as one step.
+
+        The request belongs to ``tenant`` (its ``public_key`` when not given); with
+        ``placement``, each event goes to the tenant it names, and the request is logged in
+        every tenant that got one of its events (see ``mockfuse.windows``).
 
         ``body_text`` is the JSON text ``body`` was decoded from and ``response_text`` the
         answer as sent: given, they are kept instead of the decoded objects, and the events
@@ -223,9 +231,11 @@ class Store:
         read, and before any later request stores its own, so order and dedupe are as if
         made now): an OTLP export is answered once it is decoded and checked, as Langfuse
         answers it, and its spans are mapped only when someone looks. A journal needs the
-        events at once, so with one they are made now."""
+        events at once, and so does a placement, so with either they are made now."""
         events = list(events)
-        if events_later is not None and self.journal is not None:
+        if tenant is None:
+            tenant = public_key
+        if events_later is not None and (self.journal is not None or placement is not None):
             made, later_note = events_later()
             events, note, events_later = list(made), later_note or note, None
         with self._lock:
@@ -260,15 +270,17 @@ class Store:
                 kept_response=KeptJson.of(response, response_text),
                 note=note,
             )
-            tenant = self._tenant(public_key)
-            tenant.requests.append(request)
-            if events_later is not None:
-                tenant.pending.append((request.seq, events_later))
-            else:
-                self._settle(tenant)
-                self._store_events(tenant, request.seq, _kept_events(events, body, body_text))
-            if self.max_requests is not None:
-                self._evict(tenant, self.max_requests)
+            placed = placement(events) if placement is not None and events else []
+            for name, group in placed or [(tenant, events)]:
+                kept = self._tenant(name)
+                kept.requests.append(request)
+                if events_later is not None:
+                    kept.pending.append((request.seq, events_later))
+                else:
+                    self._settle(kept)
+                    self._store_events(kept, request.seq, _kept_events(group, body, body_text))
+                if self.max_requests is not None:
+                    self._evict(kept, self.max_requests)
             self._notify()
         return request
 
@@ -299,10 +311,10 @@ class Store:
             self._store_events(tenant, seq, list(events))
         return tenant
 
-    def _settled(self, public_key: str | None) -> Tenant | None:
+    def _settled(self, tenant: str | None) -> Tenant | None:
         """The tenant, with every event of its requests made; the caller holds the lock."""
-        tenant = self._tenants.get(public_key)
-        return None if tenant is None else self._settle(tenant)
+        found = self._tenants.get(tenant)
+        return None if found is None else self._settle(found)
 
     @staticmethod
     def _evict(tenant: Tenant, keep: int) -> None:
@@ -325,26 +337,39 @@ class Store:
         tenant.evicted_requests += len(dropped)
         tenant.evicted_events += len(evicted)
 
-    def clear(self, public_key: str | None = None, *, all_tenants: bool = False) -> None:
+    def clear(self, tenant: str | None = None, *, all_tenants: bool = False) -> None:
         """Forget one tenant's captures, or every tenant's."""
         with self._lock:
             if all_tenants:
                 self._tenants.clear()
             else:
-                self._tenants.pop(public_key, None)
+                self._tenants.pop(tenant, None)
             self._notify()
 
-    def _tenant(self, public_key: str | None) -> Tenant:
-        tenant = self._tenants.get(public_key)
+    def _tenant(self, name: str | None) -> Tenant:
+        tenant = self._tenants.get(name)
         if tenant is None:
-            tenant = self._tenants[public_key] = Tenant(public_key)
+            tenant = self._tenants[name] = Tenant(name)
         return tenant
 
     # -- reading ---------------------------------------------------------------------------
 
-    def public_keys(self) -> list[str | None]:
+    def tenants(self) -> list[str | None]:
+        """Every tenant with captures, oldest first."""
         with self._lock:
             return list(self._tenants)
+
+    def arrived_since(self, moment: float) -> list[tuple[str | None, CapturedRequest]]:
+        """Every request that arrived at ``moment`` or later, with a tenant it is logged in,
+        in arrival order: what a test that waited in vain can be told about."""
+        with self._lock:
+            found: dict[int, tuple[str | None, CapturedRequest]] = {}
+            for name, tenant in self._tenants.items():
+                for captured in reversed(tenant.requests):
+                    if captured.received_at < moment:
+                        break
+                    found.setdefault(captured.seq, (name, captured))
+            return [found[seq] for seq in sorted(found)]
 
     def request(self, seq: int) -> CapturedRequest | None:
         """One logged request by its sequence number, whichever tenant it belongs to."""
@@ -355,26 +380,26 @@ class Store:
                         return captured
             return None
 
-    def requests(self, public_key: str | None) -> list[CapturedRequest]:
+    def requests(self, tenant: str | None) -> list[CapturedRequest]:
         with self._lock:
-            tenant = self._settled(public_key)
-            return list(tenant.requests) if tenant else []
+            kept = self._settled(tenant)
+            return list(kept.requests) if kept else []
 
-    def events(self, public_key: str | None) -> list[Event]:
+    def events(self, tenant: str | None) -> list[Event]:
         with self._lock:
-            tenant = self._settled(public_key)
-            if tenant is None:
+            kept = self._settled(tenant)
+            if kept is None:
                 return []
-            return _copy(list(map(EventReader(), tenant.events)))  # type: ignore[no-any-return]
+            return _copy(list(map(EventReader(), kept.events)))  # type: ignore[no-any-return]
 
-    def traces(self, public_key: str | None, *, newest: int | None = None) -> list[Entity]:
+    def traces(self, tenant: str | None, *, newest: int | None = None) -> list[Entity]:
         """Merged traces in time order, each with its ``observations`` and ``scores``; with
         ``newest``, only that many of the latest (copying just those)."""
         with self._lock:
-            tenant = self._settled(public_key)
-            if tenant is None:
+            kept = self._settled(tenant)
+            if kept is None:
                 return []
-            merged = tenant.projection.traces()
+            merged = kept.projection.traces()
             if newest is not None:
                 merged = merged[-newest:] if newest > 0 else []
             traces = [
@@ -387,55 +412,55 @@ class Store:
             ]
             copied: list[Entity] = _copy(traces)
         for trace in copied:
-            self._price(public_key, trace["observations"])
+            self._price(tenant, trace["observations"])
         return copied
 
-    def observations(self, public_key: str | None) -> list[Entity]:
+    def observations(self, tenant: str | None) -> list[Entity]:
         with self._lock:
-            tenant = self._settled(public_key)
-            if tenant is None:
+            kept = self._settled(tenant)
+            if kept is None:
                 return []
             observations: list[Entity] = _copy(
-                [public_view(o) for o in tenant.projection.observations()]
+                [public_view(o) for o in kept.projection.observations()]
             )
-        self._price(public_key, observations)
+        self._price(tenant, observations)
         return observations
 
-    def _price(self, public_key: str | None, observations: list[Entity]) -> None:
+    def _price(self, tenant: str | None, observations: list[Entity]) -> None:
         """Costs as Langfuse records them: the client's, else priced by the matching model.
         Done on read, so a model defined after its generations arrived prices them too."""
         for observation in observations:
-            model = self.models.match(public_key, observation["model"], observation["startTime"])
+            model = self.models.match(tenant, observation["model"], observation["startTime"])
             observation["costDetails"] = calculated_costs(
                 observation["usageDetails"], observation["costDetails"], model
             )
 
-    def scores(self, public_key: str | None) -> list[Entity]:
+    def scores(self, tenant: str | None) -> list[Entity]:
         with self._lock:
-            tenant = self._settled(public_key)
-            if tenant is None:
+            kept = self._settled(tenant)
+            if kept is None:
                 return []
-            return _copy([public_view(s) for s in tenant.projection.scores()])  # type: ignore[no-any-return]
+            return _copy([public_view(s) for s in kept.projection.scores()])  # type: ignore[no-any-return]
 
-    def evicted(self, public_key: str | None) -> dict[str, int]:
+    def evicted(self, tenant: str | None) -> dict[str, int]:
         """How many requests and events a tenant's bounded retention dropped."""
         with self._lock:
-            tenant = self._settled(public_key)
+            kept = self._settled(tenant)
             return {
-                "evicted_requests": tenant.evicted_requests if tenant else 0,
-                "evicted_events": tenant.evicted_events if tenant else 0,
+                "evicted_requests": kept.evicted_requests if kept else 0,
+                "evicted_events": kept.evicted_events if kept else 0,
             }
 
-    def counts(self, public_key: str | None) -> dict[str, int]:
+    def counts(self, tenant: str | None) -> dict[str, int]:
         """How many requests, events and traces a tenant has; cheap enough to call per wake."""
         with self._lock:
-            tenant = self._settled(public_key)
-            if tenant is None:
+            kept = self._settled(tenant)
+            if kept is None:
                 return {"requests": 0, "events": 0, "traces": 0}
             return {
-                "requests": len(tenant.requests),
-                "events": len(tenant.events),
-                "traces": len(tenant.projection.traces()),
+                "requests": len(kept.requests),
+                "events": len(kept.events),
+                "traces": len(kept.projection.traces()),
             }
 
     # -- waiting ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ outside pytest.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from mockfuse.snapshot import normalized_snapshot
 from mockfuse.snapshot.session import SnapshotsOfTest
 from mockfuse.store import CapturedRequest
 from mockfuse.viewer import VIEWER_PATH
+from mockfuse.windows import Window
 
 if TYPE_CHECKING:
     from mockfuse.config import Services
@@ -37,12 +39,28 @@ def new_keys(label: str | None = None) -> tuple[str, str]:
 
 
 class MockfuseTenant:
-    def __init__(self, *, url: str, services: Services, public_key: str, secret_key: str) -> None:
+    """A handle on one tenant's captures: a public key's, or one test's window of the key
+    that a pytest session shares (``window``)."""
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        services: Services,
+        public_key: str,
+        secret_key: str,
+        window: Window | None = None,
+    ) -> None:
         self.url = url
         self.public_key = public_key
         self.secret_key = secret_key
+        self.window = window
+        # What the store, prompts, datasets and fault rules know this tenant's things by.
+        self.tenant = window.tenant if window is not None else public_key
         self._services = services
         self._store = services.store
+        self._since = window.opened if window is not None else time.time()
+        self._separate: list[MockfuseTenant] = []
         # Set by the pytest plugin: where this test's snapshot files are and how they are kept.
         self.snapshots: SnapshotsOfTest | None = None
 
@@ -55,30 +73,74 @@ class MockfuseTenant:
         secret_key: str | None = None,
         label: str | None = None,
     ) -> MockfuseTenant:
+        return cls._registered(
+            server.url, server.services, public_key=public_key, secret_key=secret_key, label=label
+        )
+
+    @classmethod
+    def _registered(
+        cls,
+        url: str,
+        services: Services,
+        *,
+        public_key: str | None = None,
+        secret_key: str | None = None,
+        label: str | None = None,
+    ) -> MockfuseTenant:
         generated_public, generated_secret = new_keys(label)
         tenant = cls(
-            url=server.url,
-            services=server.services,
+            url=url,
+            services=services,
             public_key=public_key or generated_public,
             secret_key=secret_key or generated_secret,
         )
-        keyring = server.services.keyring
-        if not keyring.strict:  # strict keys are the server's alone to grant
-            keyring.register(tenant.public_key, tenant.secret_key)
+        if not services.keyring.strict:  # strict keys are the server's alone to grant
+            services.keyring.register(tenant.public_key, tenant.secret_key)
+        return tenant
+
+    @classmethod
+    def of_window(cls, server: MockfuseServer, window: Window, secret_key: str) -> MockfuseTenant:
+        """A handle on one test's window of the session's key pair."""
+        return cls(
+            url=server.url,
+            services=server.services,
+            public_key=window.public_key,
+            secret_key=secret_key,
+            window=window,
+        )
+
+    def new_tenant(self, label: str | None = None) -> MockfuseTenant:
+        """A fully separate tenant with keys of its own, forgotten with this one: for clients
+        that must not share the session's keys (several run at once in one test, or a
+        subprocess given its ``env``)."""
+        tenant = MockfuseTenant._registered(self.url, self._services, label=label)
+        tenant.snapshots = self.snapshots
+        self._separate.append(tenant)
         return tenant
 
     def close(self) -> None:
-        """Forget this tenant: captures, keys, fault rules, prompts, media and datasets."""
-        self.reset()
-        self._services.keyring.forget(self.public_key)
-        self._services.prompts.forget(self.public_key)
-        self._services.media.forget(self.public_key)
-        self._services.datasets.forget(self.public_key)
+        """Forget this tenant's prompts, media, datasets, models and fault rules, and its
+        captures unless it is a test's window (those stay readable in the viewer for a
+        while: see ``mockfuse.windows.KEEP_FINISHED``)."""
+        for separate in self._separate:
+            separate.close()
+        services = self._services
+        services.faults.clear(self.tenant)
+        services.prompts.forget(self.tenant)
+        services.media.forget(self.tenant)
+        services.datasets.forget(self.tenant)
+        services.models.forget(self.tenant)
+        if self.window is None:
+            self._store.clear(self.tenant)
+            services.keyring.forget(self.public_key)
+            return
+        for expired in services.windows.close(self.window):
+            self._store.clear(expired)
 
     @property
     def viewer_url(self) -> str:
         """This tenant in the trace viewer: open it in a browser while a test is paused."""
-        return f"{self.url}{VIEWER_PATH}#{urlencode({'tenant': self.public_key})}"
+        return f"{self.url}{VIEWER_PATH}#{urlencode({'tenant': self.tenant})}"
 
     @property
     def env(self) -> dict[str, str]:
@@ -92,34 +154,34 @@ class MockfuseTenant:
 
     @property
     def requests(self) -> list[CapturedRequest]:
-        return self._store.requests(self.public_key)
+        return self._store.requests(self.tenant)
 
     @property
     def events(self) -> list[Event]:
-        return self._store.events(self.public_key)
+        return self._store.events(self.tenant)
 
     @property
     def traces(self) -> list[Entity]:
-        return self._store.traces(self.public_key)
+        return self._store.traces(self.tenant)
 
     @property
     def observations(self) -> list[Entity]:
-        return self._store.observations(self.public_key)
+        return self._store.observations(self.tenant)
 
     @property
     def scores(self) -> list[Entity]:
-        return self._store.scores(self.public_key)
+        return self._store.scores(self.tenant)
 
     @property
     def media(self) -> list[dict[str, Any]]:
         """Media this tenant's clients uploaded: metadata, bytes (base64) and ``links`` to
         the traces, observations and fields that carry them."""
-        return [media.to_json() for media in self._services.media.of_tenant(self.public_key)]
+        return [media.to_json() for media in self._services.media.of_tenant(self.tenant)]
 
     def reset(self) -> None:
         """Forget this tenant's captures and fault rules; its keys stay valid."""
-        self._store.clear(self.public_key)
-        self._services.faults.clear(self.public_key)
+        self._store.clear(self.tenant)
+        self._services.faults.clear(self.tenant)
 
     # -- waiting ---------------------------------------------------------------------------
 
@@ -133,7 +195,7 @@ class MockfuseTenant:
         wanted = {"requests": requests, "events": events, "traces": traces}
 
         def met() -> bool:
-            counts = self._store.counts(self.public_key)
+            counts = self._store.counts(self.tenant)
             if any(n is not None and counts[name] < n for name, n in wanted.items()):
                 return False
             return predicate is None or predicate(self)
@@ -146,7 +208,7 @@ class MockfuseTenant:
             for name, value in wanted.items()
             if value is not None
         )
-        counts = self._store.counts(self.public_key)
+        counts = self._store.counts(self.tenant)
         have = ", ".join(f"{name}={count}" for name, count in counts.items())
         lines = [f"mockfuse: waited {timeout}s for {goals or 'nothing'}; have {have}"]
         for request in self.requests[-5:]:
@@ -156,8 +218,48 @@ class MockfuseTenant:
                 if isinstance(error, dict):
                     lines.append(f"    rejected {error.get('id')}: {error.get('message')}")
         if not counts["requests"]:
-            lines.append(f"  nothing arrived for public key {self.public_key} at {self.url}")
+            lines.extend(f"  {line}" for line in self._elsewhere())
         return TimeoutError("\n".join(lines))
+
+    def _elsewhere(self) -> list[str]:
+        """Where what arrived since this tenant began went instead, and the likely cause."""
+        windows = self._services.windows
+        mine = {self.tenant, *(separate.tenant for separate in self._separate)}
+        elsewhere: dict[str | None, int] = {}
+        for tenant, _ in self._store.arrived_since(self._since):
+            if tenant not in mine:
+                elsewhere[tenant] = elsewhere.get(tenant, 0) + 1
+        if not elsewhere:
+            return [
+                f"nothing arrived at {self.url} since this test began: the client was made "
+                "before the fixture set LANGFUSE_* (add `mockfuse_autostart = true` to the "
+                "pytest configuration), points elsewhere, or has not sent yet (flush() it); "
+                "see README, 'Clients created once'"
+            ]
+        lines = []
+        for tenant, count in elsewhere.items():
+            named = windows.describe(tenant)
+            if tenant is None:
+                lines.append(f"{count} request(s) arrived without Langfuse credentials")
+            elif named["public_key"] != self.public_key:
+                lines.append(
+                    f"{count} request(s) arrived as {named['public_key']}: a Langfuse client "
+                    "made before this test (at import time, or by an earlier test) still "
+                    f"sends with those keys, not {self.public_key}; see README, 'Clients "
+                    "created once'"
+                )
+            elif named["test"] is not None:
+                lines.append(
+                    f"{count} request(s) went to test {named['test']}: their events record "
+                    "what happened while that test ran (a client that sent late)"
+                )
+            else:
+                lines.append(
+                    f"{count} request(s) carried only events made while no test ran (at "
+                    "import time or in a session fixture): they are kept outside any test "
+                    "('(outside any test)' in the viewer)"
+                )
+        return lines
 
     def wait_for(
         self,
@@ -202,9 +304,7 @@ class MockfuseTenant:
         """The normalized captures of ``view`` (``traces``, ``events`` or ``requests``): ids
         as linked placeholders, timestamps masked, SDK bookkeeping dropped — for syrupy,
         inline-snapshot or a plain ``==``."""
-        return normalized_snapshot(
-            self._store, self.public_key, view=view, ignore=ignore, keep=keep
-        )
+        return normalized_snapshot(self._store, self.tenant, view=view, ignore=ignore, keep=keep)
 
     def assert_snapshot(
         self,
@@ -240,7 +340,7 @@ class MockfuseTenant:
         """A prompt the prompts API serves to this tenant: ``text`` (a string) or ``chat`` (a
         list of messages); versions count up from 1 unless given."""
         return self._services.prompts.add(
-            self.public_key,
+            self.tenant,
             name,
             prompt,
             type=type,
@@ -272,7 +372,7 @@ class MockfuseTenant:
         ``malformed`` JSON; wait ``delay`` seconds first. With ``fraction``, fire on that share
         of matching requests, drawn from ``seed``. A faulted request stores nothing."""
         rule = FaultRule(
-            self.public_key,
+            self.tenant,
             status=status,
             route=route,
             times=times,

@@ -71,7 +71,9 @@ def test_tenants_lists_counts(two_tenants):
         t["public_key"]: t for t in httpx.get(f"{first.url}/_mockfuse/tenants").json()["data"]
     }
     assert tenants[first.public_key] == {
+        "tenant": first.public_key,
         "public_key": first.public_key,
+        "test": None,
         "requests": 1,
         "events": 2,
         "traces": 2,
@@ -135,5 +137,5 @@ def test_a_bad_fault_rule_gets_400(mockfuse, body):
 
 def test_delete_faults_clears_a_tenants_rules(mockfuse):
     mockfuse.fail(503, times=5)
-    httpx.delete(f"{mockfuse.url}/_mockfuse/faults", params={"public_key": mockfuse.public_key})
+    httpx.delete(f"{mockfuse.url}/_mockfuse/faults", params={"tenant": mockfuse.tenant})
     assert post_json(mockfuse, INGESTION, seed_batch()).status_code == 207

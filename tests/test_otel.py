@@ -168,8 +168,10 @@ def test_a_gzipped_protobuf_export_recorded_from_sdk_5_is_captured(mockfuse):
     assert [span["span_id"] for span in request.body] == [span["spanId"] for span in recorded]
 
 
-def test_a_protobuf_export_is_answered_before_its_spans_are_mapped(mockfuse, monkeypatch):
-    """As Langfuse queues an export for its worker: mapping waits for the first read."""
+def test_a_protobuf_export_is_answered_before_its_spans_are_mapped(mockfuse_server, monkeypatch):
+    """As Langfuse queues an export for its worker: mapping waits for the first read (of a
+    key without test windows; a window must place each event as it arrives)."""
+    mockfuse = mockfuse_server.tenant()
     mapped = []
 
     def counting(spans):
@@ -184,6 +186,7 @@ def test_a_protobuf_export_is_answered_before_its_spans_are_mapped(mockfuse, mon
     assert (response.status_code, mapped) == (200, [])
     assert [o["name"] for o in mockfuse.observations] == ["later"]
     assert mapped == [1]
+    mockfuse.close()
 
 
 def test_a_resent_export_is_stored_once(mockfuse):

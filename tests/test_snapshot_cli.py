@@ -20,9 +20,12 @@ def mockfuse_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture
-def seeded(mockfuse):
-    post_json(mockfuse, "/api/public/ingestion", seed_batch())
-    return mockfuse
+def seeded(mockfuse_server):
+    """A tenant of its own key, as a `mockfuse serve` suite in another language has."""
+    tenant = mockfuse_server.tenant()
+    post_json(tenant, "/api/public/ingestion", seed_batch())
+    yield tenant
+    tenant.close()
 
 
 @pytest.mark.parametrize("view", ["traces", "events", "requests"])

@@ -32,13 +32,16 @@ def test_the_root_redirects_to_the_viewer_page_which_forbids_outside_scripts(moc
     assert mockfuse.requests == []
 
 
-def test_tenant_data_has_the_traces_newest_first_with_counts_and_request_summaries(mockfuse):
+def test_tenant_data_has_the_traces_newest_first_with_counts_and_request_summaries(
+    mockfuse, request
+):
     batch = seed_batch()
     assert post_json(mockfuse, INGESTION, batch).status_code == 207
     data = httpx.get(
-        mockfuse.url + "/_mockfuse/viewer/data", params={"public_key": mockfuse.public_key}
+        mockfuse.url + "/_mockfuse/viewer/data", params={"tenant": mockfuse.tenant}
     ).json()
-    assert data["public_key"] == mockfuse.public_key
+    assert (data["tenant"], data["public_key"]) == (mockfuse.tenant, mockfuse.public_key)
+    assert data["test"] == request.node.nodeid
     assert data["counts"]["traces"] == 2 and data["counts"]["requests"] == 1
     timestamps = [trace["timestamp"] for trace in data["traces"]]
     assert timestamps == sorted(timestamps, reverse=True)
@@ -66,12 +69,12 @@ def test_requests_that_named_no_key_are_a_tenant_of_their_own(mockfuse_server):
 def test_the_snapshot_downloads_as_a_file_named_after_the_tenant(mockfuse):
     assert post_json(mockfuse, INGESTION, seed_batch()).status_code == 207
     url = mockfuse.url + "/_mockfuse/snapshot"
-    shown = httpx.get(url, params={"public_key": mockfuse.public_key})
-    downloaded = httpx.get(url, params={"public_key": mockfuse.public_key, "download": "1"})
+    shown = httpx.get(url, params={"tenant": mockfuse.tenant})
+    downloaded = httpx.get(url, params={"tenant": mockfuse.tenant, "download": "1"})
     assert downloaded.text == shown.text
     assert json.loads(downloaded.text) == mockfuse.snapshot()
     disposition = downloaded.headers["Content-Disposition"]
-    assert disposition == f'attachment; filename="{mockfuse.public_key}-traces.json"'
+    assert disposition == f'attachment; filename="{mockfuse.tenant.replace("#", "-")}-traces.json"'
     assert "Content-Disposition" not in shown.headers
 
 
@@ -90,7 +93,8 @@ def test_the_live_stream_announces_each_change_with_the_tenants_counts(mockfuse)
         assert post_json(mockfuse, INGESTION, seed_batch()).status_code == 207
         second = _next_change(lines)
         assert second["generation"] > first["generation"]
-        [ours] = [t for t in second["tenants"] if t["public_key"] == mockfuse.public_key]
+        [ours] = [t for t in second["tenants"] if t["tenant"] == mockfuse.tenant]
+        assert ours["test"] == mockfuse.window.label
         assert (ours["requests"], ours["events"], ours["traces"]) == (1, 2, 2)
 
 
@@ -138,5 +142,5 @@ def test_viewer_reads_are_not_logged_as_langfuse_requests(mockfuse, path):
         with httpx.stream("GET", mockfuse.url + path, timeout=10) as stream:
             _next_change(stream.iter_lines())
     else:
-        httpx.get(mockfuse.url + path, params={"public_key": mockfuse.public_key})
+        httpx.get(mockfuse.url + path, params={"tenant": mockfuse.tenant})
     assert mockfuse.requests == []

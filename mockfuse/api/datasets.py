@@ -82,17 +82,15 @@ async def _create_dataset(request: web.Request, exchange: Exchange, book: Datase
     spec = _spec(exchange)
     if isinstance(spec, web.Response):
         return spec
-    return exchange.answer(200, book.upsert_dataset(exchange.public_key, spec), body=spec)
+    return exchange.answer(200, book.upsert_dataset(exchange.tenant, spec), body=spec)
 
 
 async def _list_datasets(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    return paged(exchange, book.datasets(exchange.public_key))
+    return paged(exchange, book.datasets(exchange.tenant))
 
 
 async def _get_dataset(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    found = _by_name(
-        request.match_info["name"], lambda name: book.dataset(exchange.public_key, name)
-    )
+    found = _by_name(request.match_info["name"], lambda name: book.dataset(exchange.tenant, name))
     return exchange.answer(200, found)
 
 
@@ -105,10 +103,10 @@ datasets_route("/api/public/v2/datasets/{name}", get=_get_dataset)
 
 
 def _with_items_and_runs(
-    book: DatasetBook, public_key: str | None, dataset: dict[str, Any], *, whole: bool
+    book: DatasetBook, tenant: str | None, dataset: dict[str, Any], *, whole: bool
 ) -> dict[str, Any]:
-    items = book.items(public_key, dataset_name=dataset["name"])
-    runs = book.runs(public_key, dataset["name"])
+    items = book.items(tenant, dataset_name=dataset["name"])
+    runs = book.runs(tenant, dataset["name"])
     return {
         **{k: v for k, v in dataset.items() if k not in ("inputSchema", "expectedOutputSchema")},
         "items": items if whole else [item["id"] for item in items],
@@ -120,7 +118,7 @@ async def _create_dataset_v1(request: web.Request, exchange: Exchange, book: Dat
     spec = _spec(exchange)
     if isinstance(spec, web.Response):
         return spec
-    key = exchange.public_key
+    key = exchange.tenant
     dataset = book.upsert_dataset(key, spec)
     created = _with_items_and_runs(book, key, dataset, whole=True)
     created["runs"] = book.runs(key, dataset["name"])  # v1's create answers whole runs
@@ -128,13 +126,13 @@ async def _create_dataset_v1(request: web.Request, exchange: Exchange, book: Dat
 
 
 async def _list_datasets_v1(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    key = exchange.public_key
+    key = exchange.tenant
     datasets = [_with_items_and_runs(book, key, d, whole=False) for d in book.datasets(key)]
     return paged(exchange, datasets)
 
 
 async def _get_dataset_v1(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    key = exchange.public_key
+    key = exchange.tenant
     dataset = _by_name(request.match_info["name"], lambda name: book.dataset(key, name))
     return exchange.answer(200, _with_items_and_runs(book, key, dataset, whole=True))
 
@@ -152,9 +150,9 @@ async def _upsert_item(request: web.Request, exchange: Exchange, book: DatasetBo
         return spec
     name = spec.get("datasetName")
     if not isinstance(name, str):
-        return exchange.answer(200, book.upsert_item(exchange.public_key, spec), body=spec)
+        return exchange.answer(200, book.upsert_item(exchange.tenant, spec), body=spec)
     item = _by_name(
-        name, lambda name: book.upsert_item(exchange.public_key, {**spec, "datasetName": name})
+        name, lambda name: book.upsert_item(exchange.tenant, {**spec, "datasetName": name})
     )
     return exchange.answer(200, item, body=spec)
 
@@ -164,7 +162,7 @@ async def _list_items(request: web.Request, exchange: Exchange, book: DatasetBoo
 
     def items(dataset_name: str | None) -> list[dict[str, Any]]:
         return book.items(
-            exchange.public_key,
+            exchange.tenant,
             dataset_name=dataset_name,
             source_trace_id=query.get("sourceTraceId"),
             source_observation_id=query.get("sourceObservationId"),
@@ -175,11 +173,11 @@ async def _list_items(request: web.Request, exchange: Exchange, book: DatasetBoo
 
 
 async def _get_item(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    return exchange.answer(200, book.item(exchange.public_key, request.match_info["item_id"]))
+    return exchange.answer(200, book.item(exchange.tenant, request.match_info["item_id"]))
 
 
 async def _delete_item(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    book.delete_item(exchange.public_key, request.match_info["item_id"])
+    book.delete_item(exchange.tenant, request.match_info["item_id"])
     return exchange.answer(200, {"message": "Dataset item successfully deleted"})
 
 
@@ -195,7 +193,7 @@ async def _add_run_item(request: web.Request, exchange: Exchange, book: DatasetB
     if isinstance(spec, web.Response):
         return spec
     store = request.app[SERVICES].store
-    key = exchange.public_key
+    key = exchange.tenant
 
     def trace_of(observation_id: str) -> str | None:
         # Langfuse looks the observation up; it may arrive later than this call, as in
@@ -210,11 +208,11 @@ async def _list_run_items(request: web.Request, exchange: Exchange, book: Datase
     dataset_id, run_name = request.query.get("datasetId"), request.query.get("runName")
     if dataset_id is None or run_name is None:
         return bad_query(exchange, "datasetId and runName are required")
-    return paged(exchange, book.run_items(exchange.public_key, dataset_id, run_name))
+    return paged(exchange, book.run_items(exchange.tenant, dataset_id, run_name))
 
 
 async def _list_runs(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    runs = _by_name(request.match_info["name"], lambda name: book.runs(exchange.public_key, name))
+    runs = _by_name(request.match_info["name"], lambda name: book.runs(exchange.tenant, name))
     return paged(exchange, runs)
 
 
@@ -227,12 +225,12 @@ def _in_run(request: web.Request, act: Callable[[str, str], T]) -> T:
 
 
 async def _get_run(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    run = _in_run(request, lambda dataset, name: book.run(exchange.public_key, dataset, name))
+    run = _in_run(request, lambda dataset, name: book.run(exchange.tenant, dataset, name))
     return exchange.answer(200, run)
 
 
 async def _delete_run(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    _in_run(request, lambda dataset, name: book.delete_run(exchange.public_key, dataset, name))
+    _in_run(request, lambda dataset, name: book.delete_run(exchange.tenant, dataset, name))
     return exchange.answer(200, {"message": "Dataset run successfully deleted"})
 
 

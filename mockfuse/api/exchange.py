@@ -90,6 +90,9 @@ class Exchange:
         self.raw_body = raw_body
         self.principal = principal
         self.public_key = principal.public_key if principal else claimed_key
+        # Whose captures, prompts, datasets and fault rules these are: the public key's, or
+        # the open test window of a key a pytest session shares (see ``mockfuse.windows``).
+        self.tenant = services.windows.arrival(self.public_key)
         # A fault rule that let the route work: a 207 that the route applies to its own
         # answer, or a delay. Its note goes into the request log with the answer.
         self.fault: FaultRule | None = None
@@ -114,6 +117,7 @@ class Exchange:
             note = self.fault.describe()
         self.services.store.capture(
             public_key=self.public_key,
+            tenant=self.tenant,
             method=request.method,
             path=request.path,
             query=dict(request.query),
@@ -127,6 +131,7 @@ class Exchange:
             body_text=self.body_text if body is self.parsed_body else None,
             response_text=response_text,
             events_later=events_later,
+            placement=self.services.windows.placement(self.public_key),
         )
 
     def answer(
@@ -274,7 +279,7 @@ async def open_exchange(
         return exchange.answer_too_large(limit)
     if authenticate and auth_error is not None:
         return exchange.answer(401, {"error": "UnauthorizedError", "message": auth_error.message})
-    rule = services.faults.take(exchange.public_key, request.path)
+    rule = services.faults.take(exchange.tenant, exchange.public_key, path=request.path)
     if rule is not None:
         if rule.delay:
             await asyncio.sleep(rule.delay)  # the fault itself: a slow server

@@ -112,10 +112,12 @@ async def ingestion(request: web.Request) -> web.Response:
 
 def _may_take_the_fast_path(exchange: Exchange) -> bool:
     """Only a plain valid batch can be answered without judging each event: not one under a
-    207 fault rule, nor one from a scores-only key, nor one the journal needs decoded."""
+    207 fault rule, nor one from a scores-only key, nor one the journal or a test window's
+    placement needs decoded."""
     principal = exchange.principal
     return (
         (principal is None or principal.scope != "scores")
         and (exchange.fault is None or exchange.fault.status != 207)
         and exchange.services.store.journal is None
+        and not exchange.services.windows.is_windowed(exchange.public_key)
     )

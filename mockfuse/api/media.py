@@ -26,7 +26,7 @@ async def create_media(request: web.Request) -> web.Response:
         body = parse_json(exchange.raw_body)
         if not isinstance(body, dict):
             raise MediaError("expected an object")
-        media, needs_upload = request.app[SERVICES].media.register(exchange.public_key, body)
+        media, needs_upload = request.app[SERVICES].media.register(exchange.tenant, body)
     except (ValueError, MediaError) as error:
         return exchange.answer_invalid(str(error))
     upload_url = (
@@ -51,12 +51,12 @@ async def media_by_id(request: web.Request) -> web.Response:
         if isinstance(report, web.Response):
             return report
         patched = media_store.patch(
-            exchange.public_key, media_id, report if isinstance(report, dict) else {}
+            exchange.tenant, media_id, report if isinstance(report, dict) else {}
         )
         if patched is None:
             return exchange.answer(404, not_found, body=report)
         return exchange.answer(200, {"message": "OK"}, body=report)
-    media = media_store.get(exchange.public_key, media_id)
+    media = media_store.get(exchange.tenant, media_id)
     if media is None or media.content is None:
         return exchange.answer(404, not_found)
     return exchange.answer(

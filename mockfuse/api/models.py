@@ -29,7 +29,7 @@ def _define(exchange: Exchange, book: ModelBook, model_id: str | None = None) ->
     if isinstance(spec, web.Response):
         return spec
     try:
-        model = book.add(exchange.public_key, spec, model_id=model_id)
+        model = book.add(exchange.tenant, spec, model_id=model_id)
     except ModelError as error:
         return exchange.answer_invalid(str(error), body=spec)
     return exchange.answer(200, model, body=spec)
@@ -43,7 +43,7 @@ async def models(request: web.Request) -> web.Response:
     exchange, book = opened
     if request.method == "POST":
         return _define(exchange, book)
-    return paged(exchange, book.models(exchange.public_key))
+    return paged(exchange, book.models(exchange.tenant))
 
 
 @routes.route("*", "/api/public/models/{model_id}")
@@ -57,8 +57,8 @@ async def model(request: web.Request) -> web.Response:
         return _define(exchange, book, model_id)
     try:
         if request.method == "DELETE":
-            book.delete(exchange.public_key, model_id)
+            book.delete(exchange.tenant, model_id)
             return exchange.answer(200, {"message": "Model successfully deleted"})
-        return exchange.answer(200, book.get(exchange.public_key, model_id))
+        return exchange.answer(200, book.get(exchange.tenant, model_id))
     except ModelNotFound as error:
         return not_found(exchange, str(error))

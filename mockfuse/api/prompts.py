@@ -28,7 +28,7 @@ _LIST_FILTERS: dict[str, Callable[[dict[str, Any], str], bool]] = {
 
 
 def _list_prompts(request: web.Request, exchange: Exchange) -> web.Response:
-    metas = request.app[SERVICES].prompts.listing(exchange.public_key)
+    metas = request.app[SERVICES].prompts.listing(exchange.tenant)
     for name, keep in _LIST_FILTERS.items():
         wanted = request.query.get(name)
         if wanted is not None:
@@ -54,7 +54,7 @@ async def update_prompt_version(request: web.Request) -> web.Response:
     if not (isinstance(labels, list) and all(isinstance(label, str) for label in labels)):
         return exchange.answer_invalid("newLabels must be a list of strings", body=spec)
     prompt = request.app[SERVICES].prompts.relabel(
-        exchange.public_key, request.match_info["name"], int(request.match_info["version"]), labels
+        exchange.tenant, request.match_info["name"], int(request.match_info["version"]), labels
     )
     if prompt is None:
         return exchange.answer(404, NOT_FOUND, body=spec)
@@ -71,7 +71,7 @@ async def get_prompt(request: web.Request) -> web.Response:
     if version_text is not None and not version_text.isdigit():
         return exchange.answer_invalid("version must be an integer")
     prompt = request.app[SERVICES].prompts.get(
-        exchange.public_key,
+        exchange.tenant,
         name,
         version=int(version_text) if version_text is not None else None,
         label=request.query.get("label"),
@@ -95,7 +95,7 @@ async def create_or_list_prompts(request: web.Request) -> web.Response:
         spec.pop("public_key", None)  # a client names only its own tenant
     try:
         prompt = prompt_from_spec(
-            request.app[SERVICES].prompts, spec, public_key=exchange.public_key, default_labels=()
+            request.app[SERVICES].prompts, spec, public_key=exchange.tenant, default_labels=()
         )
     except PromptError as error:
         return exchange.answer_invalid(str(error), body=spec)

@@ -170,15 +170,15 @@ class Reading:
 
     @property
     def traces(self) -> list[Entity]:
-        return self.store.traces(self.exchange.public_key)
+        return self.store.traces(self.exchange.tenant)
 
     @property
     def scores(self) -> list[Entity]:
-        return self.store.scores(self.exchange.public_key)
+        return self.store.scores(self.exchange.tenant)
 
     def observation_view(self, observation: Entity, trace: Entity) -> Entity:
         """``observation`` as the read API shows it, linked to the prompt it names."""
-        key = self.exchange.public_key
+        key = self.exchange.tenant
         prompt_id = self.prompts.id_of(
             key, observation.get("promptName"), observation.get("promptVersion")
         )

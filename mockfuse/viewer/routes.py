@@ -11,7 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.config import SERVICES
+from mockfuse.admin import one_tenant
+from mockfuse.config import SERVICES, Services
 from mockfuse.store import CapturedRequest, Store
 
 routes = web.RouteTableDef()
@@ -65,16 +66,17 @@ async def page(request: web.Request) -> web.Response:
 async def tenant_data(request: web.Request) -> web.Response:
     """One tenant's traces (newest first, with observations and scores), counts and
     request summaries: everything the page shows of it, in one read."""
-    store = request.app[SERVICES].store
-    public_key = tenant_key(request)
+    services = request.app[SERVICES]
+    store = services.store
+    tenant = one_tenant(request)
     # Only the newest are copied out of the store: a viewer left open on a loaded ``serve``
     # reads this after every change.
-    traces = store.traces(public_key, newest=NEWEST_TRACES)
-    requests = store.requests(public_key)
+    traces = store.traces(tenant, newest=NEWEST_TRACES)
+    requests = store.requests(tenant)
     return web.json_response(
         {
-            "public_key": public_key,
-            "counts": {**store.counts(public_key), **store.evicted(public_key)},
+            **services.windows.describe(tenant),
+            "counts": {**store.counts(tenant), **store.evicted(tenant)},
             "traces": traces[::-1],
             "requests": [request_summary(r) for r in requests[::-1][:NEWEST_REQUESTS]],
         }
@@ -90,11 +92,6 @@ async def asset(request: web.Request) -> web.Response:
     return _asset(name, content_type)
 
 
-def tenant_key(request: web.Request) -> str | None:
-    """The ``public_key`` query parameter; empty names the tenant of requests with no key."""
-    return request.query.get("public_key") or None
-
-
 def request_summary(captured: CapturedRequest) -> dict[str, Any]:
     """What the requests table shows of one request; its whole JSON is one click away."""
     return {
@@ -108,8 +105,9 @@ def request_summary(captured: CapturedRequest) -> dict[str, Any]:
     }
 
 
-def _tenants(store: Store) -> list[dict[str, Any]]:
-    return [{"public_key": key, **store.counts(key)} for key in store.public_keys()]
+def _tenants(services: Services) -> list[dict[str, Any]]:
+    store = services.store
+    return [{**services.windows.describe(name), **store.counts(name)} for name in store.tenants()]
 
 
 def _changed_since(store: Store, generation: int) -> bool:
@@ -128,7 +126,7 @@ async def live(request: web.Request) -> web.StreamResponse:
     assert task is not None
     streams.add(task)
     try:
-        await _announce_changes(request.app[SERVICES].store, stream)
+        await _announce_changes(request.app[SERVICES], stream)
     except ConnectionResetError:  # the tab was closed
         pass
     except asyncio.CancelledError:  # the server is stopping (see _end_live_streams)
@@ -139,12 +137,13 @@ async def live(request: web.Request) -> web.StreamResponse:
     return stream
 
 
-async def _announce_changes(store: Store, stream: web.StreamResponse) -> None:
+async def _announce_changes(services: Services, stream: web.StreamResponse) -> None:
+    store = services.store
     seen = -1
     while True:
         if store.generation != seen:
             seen = store.generation
-            change = json.dumps({"generation": seen, "tenants": _tenants(store)})
+            change = json.dumps({"generation": seen, "tenants": _tenants(services)})
             await stream.write(f"event: change\ndata: {change}\n\n".encode())
             await asyncio.sleep(LIVE_INTERVAL)  # coalesces a burst into one change
         changed = await store.wait_async(partial(_changed_since, store, seen), LIVE_KEEPALIVE)

@@ -4,7 +4,8 @@
 
 const state = {
   tenants: [],
-  tenant: undefined, // a public key, or null for requests that named none
+  tenant: undefined, // a tenant id (a public key or a test's window of one), or null for no key
+  filter: "", // what the tenant list is narrowed to: part of a test's node id or a key
   tab: "traces",
   data: null,
   closed: new Set(), // traces and observations the user folded
@@ -32,15 +33,19 @@ function el(tag, props, ...children) {
 }
 
 function tenantParam(key) {
-  return "public_key=" + encodeURIComponent(key === null ? "" : key);
+  return "tenant=" + encodeURIComponent(key === null ? "" : key);
 }
 
 function plural(count, noun) {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
 
-function tenantLabel(key) {
-  return key === null ? "(no key)" : key;
+// A test's window shows its node id; a key that has windows shows, as its own tenant, what
+// its clients sent while no test ran.
+function tenantLabel(tenant, windowed) {
+  if (tenant.tenant === null) return "(no key)";
+  if (tenant.test) return tenant.test;
+  return windowed ? "(outside any test)" : tenant.tenant;
 }
 
 function time(value) {
@@ -101,37 +106,63 @@ async function fetchJson(url) {
 
 // -- tenants ---------------------------------------------------------------------------------
 
-function renderTenants() {
-  const list = document.getElementById("tenant-list");
-  list.replaceChildren(
-    ...state.tenants.map((tenant) =>
-      el(
-        "li",
-        {
-          className: tenant.public_key === state.tenant ? "selected" : "",
-          "data-public-key": tenant.public_key === null ? "" : tenant.public_key,
-          onclick: () => selectTenant(tenant.public_key),
-        },
-        el("div", { className: "tenant-key" }, tenantLabel(tenant.public_key)),
-        el(
-          "div",
-          { className: "tenant-counts" },
-          [plural(tenant.traces, "trace"), plural(tenant.events, "event"), plural(tenant.requests, "request")].join(" · "),
-        ),
-      ),
+function tenantItem(tenant, windowed) {
+  return el(
+    "li",
+    {
+      className: tenant.tenant === state.tenant ? "selected" : "",
+      "data-tenant": tenant.tenant === null ? "" : tenant.tenant,
+      "data-test": tenant.test ?? undefined,
+      onclick: () => selectTenant(tenant.tenant),
+    },
+    el("div", { className: "tenant-key" }, tenantLabel(tenant, windowed)),
+    el(
+      "div",
+      { className: "tenant-counts" },
+      [plural(tenant.traces, "trace"), plural(tenant.events, "event"), plural(tenant.requests, "request")].join(" · "),
     ),
   );
+}
+
+function matchesFilter(tenant) {
+  const filter = state.filter.toLowerCase();
+  if (!filter || tenant.tenant === state.tenant) return true;
+  return [tenant.test, tenant.public_key].some((text) => text && text.toLowerCase().includes(filter));
+}
+
+// Grouped by public key: a pytest session's tests share one key, each test a tenant of it.
+function renderTenants() {
+  const groups = new Map();
+  for (const tenant of state.tenants) {
+    const key = tenant.public_key;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(tenant);
+  }
+  const items = [];
+  for (const [key, tenants] of groups) {
+    const windowed = tenants.some((t) => t.test);
+    const shown = tenants.filter(matchesFilter);
+    if (shown.length === 0) continue;
+    if (windowed) {
+      const tests = tenants.filter((t) => t.test).length;
+      items.push(el("li", { className: "tenant-group" }, `${key} · ${plural(tests, "test")}`));
+    }
+    items.push(...shown.map((tenant) => tenantItem(tenant, windowed)));
+  }
+  document.getElementById("tenant-list").replaceChildren(...items);
   document.getElementById("no-tenants").hidden = state.tenants.length > 0;
+  document.getElementById("tenant-filter").hidden = state.tenants.length < 10;
 }
 
 function setTenants(tenants) {
   state.tenants = tenants;
   if (state.tenant === undefined && tenants.length > 0) {
-    state.tenant = tenants[tenants.length - 1].public_key; // the newest
+    state.tenant = tenants[tenants.length - 1].tenant; // the newest
   }
   // A tenant chosen by link stays chosen before its first capture and after a clear.
-  if (state.tenant !== undefined && !tenants.some((t) => t.public_key === state.tenant)) {
-    state.tenants = [...tenants, { public_key: state.tenant, traces: 0, events: 0, requests: 0 }];
+  if (state.tenant !== undefined && !tenants.some((t) => t.tenant === state.tenant)) {
+    const placeholder = { tenant: state.tenant, public_key: state.tenant, test: null };
+    state.tenants = [...tenants, { ...placeholder, traces: 0, events: 0, requests: 0 }];
   }
   renderTenants();
 }
@@ -188,7 +219,8 @@ function renderTenant() {
     ? ` (bounded retention dropped ${counts.evicted_requests} older requests)`
     : "";
   header.replaceChildren(
-    el("span", { className: "tenant-key" }, tenantLabel(data.public_key)),
+    el("span", { className: "tenant-key" }, tenantLabel(data, false)),
+    data.test ? el("span", { className: "muted" }, `  ${data.public_key}`) : null,
     el(
       "span",
       { className: "muted" },
@@ -517,7 +549,7 @@ function setLive(stateName, text) {
 }
 
 function countsOf(tenants, key) {
-  const tenant = tenants.find((t) => t.public_key === key);
+  const tenant = tenants.find((t) => t.tenant === key);
   return tenant ? `${tenant.requests}/${tenant.events}/${tenant.traces}` : "";
 }
 
@@ -579,6 +611,10 @@ function start() {
     document.getElementById("detail-title").textContent = "Details";
     document.getElementById("detail-json").textContent = "";
     document.getElementById("detail-hint").hidden = false;
+  });
+  document.getElementById("tenant-filter").addEventListener("input", (event) => {
+    state.filter = event.target.value;
+    renderTenants();
   });
   showTab(state.tab);
   listen();

@@ -1,0 +1,214 @@
+"""Test windows: one key pair for a whole pytest session, its captures told apart by test.
+
+An app holds one Langfuse client per process (``get_client()``, ``@observe``, LiteLLM's
+callback, a module-level client), so every test of a session sends with the same keys. The
+pytest plugin therefore opens a window of that public key for each test, and each window is
+a tenant of its own in the store: captures, prompts, datasets, media and fault rules.
+
+Which window an event belongs to is decided by when what it records happened (its body's
+start time or timestamp, else when the client made the event), not when it arrived: a client
+that sends late (a batch left in its queue, a span exported on the next timer tick, a logger
+callback run on a thread pool) still lands in the test that made it.
+
+1. Made while the current window is open: the current window.
+2. Made while an earlier window was open: that window.
+3. Made since windows began but between tests (at import time, in a session fixture): the
+   window that owns the event's trace (the first one any event of the trace went to), else
+   the key's own tenant, "outside any test".
+4. With no time, or a time outside the session (fixed timestamps a test chose): the window
+   open when it arrived, else the trace's owner, else the key's own tenant.
+
+A request is logged in every window that got one of its events, or where it arrived.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockfuse.timestamps import parse_timestamp
+
+# Finished tests whose captures stay readable (the viewer, diagnostics); older ones go.
+KEEP_FINISHED = 200
+
+
+@dataclass
+class Window:
+    """One test's share of a session key: a tenant of its own, open from setup to teardown."""
+
+    tenant: str
+    public_key: str
+    label: str
+    opened: float
+    closed: float | None = None
+    traces: set[str] = field(default_factory=set)
+
+    def holds(self, moment: float) -> bool:
+        return self.opened <= moment and (self.closed is None or moment <= self.closed)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"test": self.label, "opened": self.opened, "closed": self.closed}
+
+
+@dataclass
+class _KeyWindows:
+    started: float
+    opened: list[Window] = field(default_factory=list)  # oldest first
+    current: Window | None = None
+    owners: dict[str, Window] = field(default_factory=dict)  # trace id -> window
+    count: int = 0
+
+
+Placed = list[tuple[str | None, list[Any]]]
+Placement = Callable[[list[Any]], Placed]
+
+
+class TestWindows:
+    """The windows of every windowed public key; safe to use from any thread."""
+
+    __test__ = False  # not a pytest test class, whatever its name says
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._keys: dict[str, _KeyWindows] = {}
+        self._by_tenant: dict[str, Window] = {}
+
+    def enable(self, public_key: str, *, started: float | None = None) -> None:
+        """Tell tests apart within ``public_key``'s captures from now (or ``started``) on."""
+        with self._lock:
+            if public_key not in self._keys:
+                self._keys[public_key] = _KeyWindows(started or time.time())
+
+    def is_windowed(self, public_key: str | None) -> bool:
+        return public_key is not None and public_key in self._keys
+
+    def open(self, public_key: str, label: str) -> Window:
+        """A window for one test, from now until ``close``; ends any window still open."""
+        self.enable(public_key)
+        with self._lock:
+            key = self._keys[public_key]
+            if key.current is not None:
+                key.current.closed = time.time()
+            key.count += 1
+            window = Window(f"{public_key}#{key.count}", public_key, label, time.time())
+            key.opened.append(window)
+            key.current = window
+            self._by_tenant[window.tenant] = window
+            return window
+
+    def close(self, window: Window) -> list[str]:
+        """End ``window``; answers the tenants of finished windows now too old to keep."""
+        with self._lock:
+            window.closed = time.time()
+            key = self._keys[window.public_key]
+            if key.current is window:
+                key.current = None
+            dropped: list[str] = []
+            while len(key.opened) > KEEP_FINISHED and key.opened[0].closed is not None:
+                old = key.opened.pop(0)
+                for trace_id in old.traces:
+                    if key.owners.get(trace_id) is old:
+                        del key.owners[trace_id]
+                self._by_tenant.pop(old.tenant, None)
+                dropped.append(old.tenant)
+            return dropped
+
+    def window(self, tenant: str | None) -> Window | None:
+        """The window that ``tenant`` is, if it is one."""
+        return None if tenant is None else self._by_tenant.get(tenant)
+
+    def describe(self, tenant: str | None) -> dict[str, str | None]:
+        """How the admin API and the viewer name ``tenant``: itself, the public key it
+        captures for, and the test (node id) it is the window of, if any."""
+        window = self.window(tenant)
+        if window is None:
+            return {"tenant": tenant, "public_key": tenant, "test": None}
+        return {"tenant": tenant, "public_key": window.public_key, "test": window.label}
+
+    def arrival(self, public_key: str | None) -> str | None:
+        """The tenant a request of ``public_key`` arriving now belongs to, before its events
+        are placed: the open window, or the key itself."""
+        if public_key is None or not self._keys:
+            return public_key
+        key = self._keys.get(public_key)
+        if key is None or key.current is None:
+            return public_key
+        return key.current.tenant
+
+    def placement(self, public_key: str | None) -> Placement | None:
+        """How to place the events of a request of ``public_key``; None when it has no
+        windows (every event then belongs to the key)."""
+        if public_key is None or public_key not in self._keys:
+            return None
+        return lambda events: self.place(public_key, events)
+
+    def place(self, public_key: str, events: Iterable[Any]) -> Placed:
+        """``events`` (ingestion events, decoded) grouped by the tenant each belongs to."""
+        groups: dict[str | None, list[Any]] = {}
+        with self._lock:
+            key = self._keys[public_key]
+            now = time.time()
+            for event in events:
+                window = self._window_of(key, event, now)
+                tenant = public_key if window is None else window.tenant
+                groups.setdefault(tenant, []).append(event)
+        return list(groups.items())
+
+    @staticmethod
+    def _window_of(key: _KeyWindows, event: Any, now: float) -> Window | None:
+        made = _made_at(event)
+        trace_id = _trace_id(event)
+        owner = key.owners.get(trace_id) if trace_id is not None else None
+        current = key.current
+        window: Window | None
+        if made is not None and key.started <= made <= now:
+            if current is not None and made >= current.opened:
+                window = current
+            else:
+                window = _holding(key.opened, made) or owner
+                if window is None:
+                    return None  # made between tests: outside any window
+        else:
+            # No time, or one the test chose (a fixture's fixed timestamps): where it arrived.
+            # Fixed ids recur from test to test, so the trace's owner decides only between
+            # tests.
+            window = current or owner
+        if window is not None and trace_id is not None and owner is None:
+            key.owners[trace_id] = window
+            window.traces.add(trace_id)
+        return window
+
+
+def _holding(windows: list[Window], moment: float) -> Window | None:
+    for window in reversed(windows):  # late captures are most often the previous test's
+        if window.holds(moment):
+            return window
+        if window.closed is not None and window.closed < moment:
+            return None  # windows do not overlap: no older one holds it either
+    return None
+
+
+def _made_at(event: Any) -> float | None:
+    """When the thing an event records happened: its body's own start time or timestamp,
+    else when the client made the event. A client's logger that runs late (LiteLLM's
+    callbacks run on a thread pool) still dates its observations when they happened."""
+    if not isinstance(event, dict):
+        return None
+    body = event.get("body")
+    moments = [body.get("startTime"), body.get("timestamp")] if isinstance(body, dict) else []
+    for value in [*moments, event.get("timestamp")]:
+        moment = parse_timestamp(value) if value is not None else None
+        if moment is not None:
+            return moment.timestamp()
+    return None
+
+
+def _trace_id(event: Any) -> str | None:
+    body = event.get("body") if isinstance(event, dict) else None
+    if not isinstance(body, dict):
+        return None
+    trace_id = body.get("id") if event.get("type") == "trace-create" else body.get("traceId")
+    return trace_id if isinstance(trace_id, str) else None
