@@ -1,0 +1,23 @@
+from app import greeting, guarded
+from conftest import only_trace
+from langfuse.decorators import langfuse_context
+
+
+def test_an_exception_is_an_error_observation(mockfuse, question):
+    assert guarded(question) == "sorry"
+    langfuse_context.flush()
+    trace = only_trace(mockfuse, "guarded", question)
+    [observation] = trace["observations"]
+    assert observation["level"] == "ERROR"
+    assert question in observation["statusMessage"]
+    mockfuse.assert_snapshot()
+
+
+def test_a_prompt_this_test_added(mockfuse):
+    mockfuse.add_prompt("greeting", "Hello from the first prompt test")
+    assert greeting() == "Hello from the first prompt test"
+
+
+def test_a_prompt_is_not_served_from_the_last_tests_cache(mockfuse):
+    mockfuse.add_prompt("greeting", "Hello from the second prompt test")
+    assert greeting() == "Hello from the second prompt test"

@@ -1,0 +1,24 @@
+import pytest
+from app import ask_async
+from conftest import only_trace
+from langfuse import get_client
+
+
+@pytest.mark.asyncio
+async def test_async_observe(mockfuse, question):
+    assert await ask_async(question) == f"answer to {question}"
+    get_client().flush()
+    await mockfuse.wait_for_async(traces=1, timeout=10)
+    trace = only_trace(mockfuse, "ask-async", question)
+    assert sorted(o["name"] for o in trace["observations"]) == ["ask-async", "lookup", "reply"]
+    mockfuse.assert_snapshot()
+
+
+def test_a_prompt_this_test_added(mockfuse):
+    mockfuse.add_prompt("greeting", "Hello from the first prompt test")
+    assert get_client().get_prompt("greeting").prompt == "Hello from the first prompt test"
+
+
+def test_a_prompt_is_not_served_from_the_last_tests_cache(mockfuse):
+    mockfuse.add_prompt("greeting", "Hello from the second prompt test")
+    assert get_client().get_prompt("greeting").prompt == "Hello from the second prompt test"

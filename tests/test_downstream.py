@@ -1,0 +1,129 @@
+"""Downstream suites: a user's app and its tests, in one pytest process with the real client.
+
+Each suite under ``tests/downstream/<suite>`` is what a user writes: an ``app.py`` that uses
+Langfuse the way Langfuse's docs teach (one client per process: ``@observe`` and
+``get_client()``, ``langfuse_context``, LiteLLM's callback, a module-level client) and test
+files of several tests each, using the ``mockfuse`` fixture. It runs in the client
+environment's own Python with mockfuse importable from the checkout: once with
+``--mockfuse-update`` (writing its snapshots), once comparing, once under ``-n 2``. The
+shell's ``LANGFUSE_*`` variables point at a listener standing for the real Langfuse, which
+must never see a connection.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.client_envs import client_python
+
+ROOT = Path(__file__).resolve().parent.parent
+SUITES = ROOT / "tests" / "downstream"
+
+# suite -> the client environment it runs in
+CLIENT_ENVS = {
+    "sdk5": "lf5",
+    "sdk2": "lf2",
+    "litellm_classic": "lf2",
+    "litellm_current": "litellm_current",
+    "module_client_sdk2": "lf2",
+    "module_client_sdk5": "lf5",
+}
+
+
+class RealLangfuse:
+    """A listener where the shell's LANGFUSE_HOST points: counts every connection."""
+
+    def __init__(self) -> None:
+        self._socket = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
+        self.connections = 0
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:  # closed
+                return
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self._socket.close()
+
+
+@pytest.fixture
+def real_langfuse() -> Iterator[RealLangfuse]:
+    listener = RealLangfuse()
+    yield listener
+    listener.close()
+
+
+def suite_copy(name: str, into: Path) -> Path:
+    shutil.copytree(SUITES / name, into, dirs_exist_ok=True)
+    shutil.copy(SUITES / "shared" / "conftest.py", into / "conftest.py")
+    return into
+
+
+def run_suite(python: Path, folder: Path, real: RealLangfuse, *args: str) -> str:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", str(folder)),
+        "PYTHONPATH": str(ROOT),
+        # A developer's shell holding real Langfuse keys: the run must not use them.
+        "LANGFUSE_HOST": real.url,
+        "LANGFUSE_BASE_URL": real.url,
+        "LANGFUSE_PUBLIC_KEY": "pk-lf-real-project",
+        "LANGFUSE_SECRET_KEY": "sk-lf-real-project",
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    }
+    command = [str(python), "-m", "pytest", "-p", "mockfuse.pytest_plugin"]
+    result = subprocess.run(
+        [*command, "-p", "no:cacheprovider", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def passed(output: str) -> int:
+    match = re.search(r"(\d+) passed in ", output)
+    assert match, output
+    return int(match.group(1))
+
+
+@pytest.mark.clients
+@pytest.mark.parametrize("suite", CLIENT_ENVS)
+def test_a_downstream_suite_passes_serial_and_under_xdist(suite, tmp_path, real_langfuse):
+    python = client_python(CLIENT_ENVS[suite])
+    folder = suite_copy(suite, tmp_path)
+
+    written = run_suite(python, folder, real_langfuse, "--mockfuse-update")
+    assert passed(written) >= 5
+    snapshots = sorted((folder / "snapshots").rglob("*.json"))
+    assert snapshots, written
+    assert f"mockfuse snapshots: {len(snapshots)} written" in written
+
+    compared = run_suite(python, folder, real_langfuse)
+    assert passed(compared) == passed(written)
+    assert f"0 written, 0 updated, 0 failed, {len(snapshots)} passed" in compared
+
+    parallel = run_suite(python, folder, real_langfuse, "-n", "2", "--dist", "loadfile")
+    assert passed(parallel) == passed(written)
+    assert f"0 failed, {len(snapshots)} passed" in parallel
+
+    assert real_langfuse.connections == 0
