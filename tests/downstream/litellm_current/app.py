@@ -1,0 +1,19 @@
+"""An app calling models through LiteLLM, logging to Langfuse with LiteLLM's current
+"langfuse" callback (Langfuse SDK 4.x underneath, exporting OpenTelemetry spans): the logger
+is made once, at the first completion, from the environment. Completions are mocked: no
+model is called."""
+
+import litellm
+
+litellm.success_callback = ["langfuse"]
+
+
+def chat(question: str, **metadata: object) -> str:
+    response = litellm.completion(
+        model="gpt-4o-mini",
+        messages=[{"role": "user", "content": question}],
+        mock_response=f"answer to {question}",
+        metadata={"trace_name": "chat", "generation_name": "reply", **metadata},
+    )
+    return response.choices[0].message.content
+
