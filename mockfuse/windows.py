@@ -31,8 +31,9 @@ from typing import Any
 
 from mockfuse.timestamps import parse_timestamp
 
-# Finished tests whose captures stay readable (the viewer, diagnostics); older ones go.
-KEEP_FINISHED = 200
+# Finished tests whose captures stay readable (the viewer, diagnostics); older ones go, so a
+# long session holds at most this many tests' captures.
+KEEP_FINISHED = 1000
 
 
 @dataclass

@@ -126,7 +126,7 @@ def test_a(mockfuse):
 def test_sent_with_other_keys(mockfuse, mockfuse_server):
     stale = mockfuse_server.tenant(public_key="pk-lf-made-before")
     post(stale, "stale", time.time())
-    with pytest.raises(TimeoutError, match="arrived as pk-lf-made-before: a Langfuse client made before"):
+    with pytest.raises(TimeoutError, match="as pk-lf-made-before: a Langfuse client made before"):
         mockfuse.wait_for(traces=1, timeout=0.2)
 
 def test_sent_late_by_an_earlier_test(mockfuse):

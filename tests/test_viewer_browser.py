@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from mockfuse.server import MockfuseServer
+from mockfuse.tenant import MockfuseTenant
 from tests.support.browser import CHROMIUM_ARGS, chromium_path, screenshot_path
 from tests.support.client_envs import run_client
 from tests.support.http import post_json
@@ -43,9 +46,14 @@ def page(browser: Browser) -> Iterator[Page]:
     assert surprises == []
 
 
+def label(tenant) -> str:
+    """What the viewer calls a tenant: a test's node id, or a public key."""
+    return tenant.window.label if tenant.window is not None else tenant.public_key
+
+
 def open_tenant(page: Page, tenant) -> None:
     page.goto(tenant.viewer_url)
-    expect(page.locator(".tenant-header .tenant-key")).to_have_text(tenant.public_key)
+    expect(page.locator(".tenant-header .tenant-key")).to_have_text(label(tenant))
 
 
 def observation_rows(page: Page, trace_id: str):
@@ -79,8 +87,8 @@ def test_the_trace_tree_of_a_real_sdk_run_with_timeline_usage_and_scores(mockfus
     ids = json.loads(run_client("lf2", "lf2_sdk_workload.py", mockfuse.env).stdout)
     # From the server's front door, choosing the tenant in the list.
     page.goto(mockfuse.url + "/")
-    page.locator(f'.tenants li[data-public-key="{mockfuse.public_key}"]').click()
-    expect(page.locator(".tenant-header .tenant-key")).to_have_text(mockfuse.public_key)
+    page.locator(f'.tenants li[data-tenant="{mockfuse.tenant}"]').click()
+    expect(page.locator(".tenant-header .tenant-key")).to_have_text(label(mockfuse))
 
     trace = page.locator(f'details.trace[data-trace-id="{ids["trace_id"]}"]')
     expect(trace.locator(".trace-name")).to_have_text("qa-pipeline")
@@ -123,7 +131,7 @@ def test_the_page_updates_live_as_captures_arrive(mockfuse, page):
     assert post_json(mockfuse, INGESTION, second).status_code == 207
     # No reload: the live stream brings it, newest first.
     expect(page.locator(".trace-name")).to_have_text(["second-trace", "first-trace"])
-    tenant_entry = page.locator(f'.tenants li[data-public-key="{mockfuse.public_key}"]')
+    tenant_entry = page.locator(f'.tenants li[data-tenant="{mockfuse.tenant}"]')
     expect(tenant_entry.locator(".tenant-counts")).to_have_text("2 traces · 4 events · 2 requests")
 
 
@@ -183,12 +191,61 @@ def test_the_snapshot_is_shown_and_downloads_as_the_file_it_would_be(mockfuse, p
     open_tenant(page, mockfuse)
     page.get_by_role("tab", name="Snapshot").click()
     served = httpx.get(
-        mockfuse.url + "/_mockfuse/snapshot", params={"public_key": mockfuse.public_key}
+        mockfuse.url + "/_mockfuse/snapshot", params={"tenant": mockfuse.tenant}
     ).text
     expect(page.locator("#snapshot-text")).to_have_text(served.rstrip("\n"))
     assert json.loads(page.locator("#snapshot-text").text_content()) == mockfuse.snapshot()
 
     with page.expect_download() as download:
         page.locator("#snapshot-download").click()
-    assert download.value.suggested_filename == f"{mockfuse.public_key}-traces.json"
+    file_name = mockfuse.tenant.replace("#", "-")
+    assert download.value.suggested_filename == f"{file_name}-traces.json"
     assert download.value.path().read_text() == served
+
+
+def session_of_tests(server: MockfuseServer, count: int) -> list[MockfuseTenant]:
+    """The windows a pytest session of ``count`` tests leaves on its server, one trace each."""
+    key, secret = "pk-lf-session", "sk-lf-session"
+    server.services.keyring.register(key, secret)
+    windows = server.services.windows
+    tests = []
+    for index in range(count):
+        window = windows.open(key, f"tests/test_checkout.py::test_case_{index}")
+        tenant = MockfuseTenant.of_window(server, window, secret)
+        assert (
+            post_json(tenant, INGESTION, batch_with_trace(f"trace-of-{index}")).status_code == 207
+        )
+        tenant.close()  # as the plugin does when the test ends
+        tests.append(tenant)
+    return tests
+
+
+def test_a_sessions_captures_are_grouped_by_test(page):
+    with MockfuseServer() as server:
+        first, second, third = session_of_tests(server, 3)
+        page.goto(second.viewer_url)
+        expect(page.locator(".tenant-header .tenant-key")).to_have_text(label(second))
+        expect(page.locator(".trace-name")).to_have_text(["trace-of-1"])
+        expect(page.locator(".tenants li.tenant-group")).to_have_text(["pk-lf-session · 3 tests"])
+        entries = page.locator(".tenants li[data-test]")
+        expect(entries.locator(".tenant-key")).to_have_text(
+            [label(t) for t in (first, second, third)]
+        )
+        expect(page.locator("#tenant-filter")).to_be_hidden()
+
+        entries.nth(2).click()
+        expect(page.locator(".trace-name")).to_have_text(["trace-of-2"])
+        assert f"tenant={quote(third.tenant)}" in page.url
+        page.screenshot(path=screenshot_path("viewer-session-by-test"), full_page=True)
+
+
+def test_a_long_session_is_narrowed_by_the_filter(page):
+    with MockfuseServer() as server:
+        tests = session_of_tests(server, 500)
+        page.goto(server.url + "/_mockfuse/")
+        expect(page.locator(".tenants li.tenant-group")).to_have_text(["pk-lf-session · 500 tests"])
+        page.locator("#tenant-filter").fill("test_case_417")
+        entries = page.locator(".tenants li[data-test]")
+        expect(entries.locator(".tenant-key")).to_have_text([label(tests[417])])
+        entries.click()
+        expect(page.locator(".trace-name")).to_have_text(["trace-of-417"])

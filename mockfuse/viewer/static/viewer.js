@@ -126,7 +126,7 @@ function tenantItem(tenant, windowed) {
 
 function matchesFilter(tenant) {
   const filter = state.filter.toLowerCase();
-  if (!filter || tenant.tenant === state.tenant) return true;
+  if (!filter) return true;
   return [tenant.test, tenant.public_key].some((text) => text && text.toLowerCase().includes(filter));
 }
 

@@ -1,6 +1,7 @@
 import json
 
 from app import chat
+
 from conftest import only_trace, traces_of_test
 
 # What LiteLLM measures anew on every call.

@@ -1,6 +1,7 @@
 from app import chat
-from conftest import only_trace
 from test_first import VARYING
+
+from conftest import only_trace
 
 
 def test_a_trace_id_the_app_chose(mockfuse, question):

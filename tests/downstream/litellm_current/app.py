@@ -16,4 +16,3 @@ def chat(question: str, **metadata: object) -> str:
         metadata={"trace_name": "chat", "generation_name": "reply", **metadata},
     )
     return response.choices[0].message.content
-

@@ -2,6 +2,7 @@ import json
 import os
 
 from app import langfuse, summarize
+
 from conftest import only_trace, traces_of_test
 
 

@@ -1,4 +1,5 @@
 from app import langfuse, summarize
+
 from conftest import only_trace
 
 

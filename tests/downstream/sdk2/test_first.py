@@ -1,8 +1,9 @@
 import json
 
 from app import ask
-from conftest import only_trace, traces_of_test
 from langfuse.decorators import langfuse_context
+
+from conftest import only_trace, traces_of_test
 
 
 def test_observe_nests_spans_under_one_trace(mockfuse, question):
@@ -42,7 +43,5 @@ def test_sees_nothing_of_the_test_before(mockfuse, question):
     ask(question)
     langfuse_context.flush()
     only_trace(mockfuse, "ask", question)
-    [earlier] = traces_of_test(
-        mockfuse, "test_first.py::test_sends_without_flushing", wait_for=1
-    )
+    [earlier] = traces_of_test(mockfuse, "test_first.py::test_sends_without_flushing", wait_for=1)
     assert "test_sends_without_flushing" in json.dumps(earlier["input"])

@@ -1,6 +1,7 @@
 from app import greeting, guarded
-from conftest import only_trace
 from langfuse.decorators import langfuse_context
+
+from conftest import only_trace
 
 
 def test_an_exception_is_an_error_observation(mockfuse, question):

@@ -1,8 +1,9 @@
 import json
 
 from app import ask
-from conftest import only_trace, traces_of_test
 from langfuse import get_client
+
+from conftest import only_trace, traces_of_test
 
 
 def test_observe_nests_spans_under_one_trace(mockfuse, question):
@@ -42,7 +43,5 @@ def test_sees_nothing_of_the_test_before(mockfuse, question):
     get_client().flush()
     only_trace(mockfuse, "ask", question)
     # The trace the test before never flushed went to that test, not lost and not here.
-    [earlier] = traces_of_test(
-        mockfuse, "test_first.py::test_sends_without_flushing", wait_for=1
-    )
+    [earlier] = traces_of_test(mockfuse, "test_first.py::test_sends_without_flushing", wait_for=1)
     assert "test_sends_without_flushing" in json.dumps(earlier["input"])

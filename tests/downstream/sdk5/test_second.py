@@ -1,7 +1,8 @@
 import pytest
 from app import ask_async
-from conftest import only_trace
 from langfuse import get_client
+
+from conftest import only_trace
 
 
 @pytest.mark.asyncio
