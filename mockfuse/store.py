@@ -451,17 +451,22 @@ class Store:
                 "evicted_events": kept.evicted_events if kept else 0,
             }
 
-    def counts(self, tenant: str | None) -> dict[str, int]:
-        """How many requests, events and traces a tenant has; cheap enough to call per wake."""
+    def counts(self, tenant: str | None, *, traces: bool = True) -> dict[str, int]:
+        """How many requests, events and (unless ``traces`` is false: counting them merges
+        the projection) traces a tenant has; cheap enough to call per wake."""
         with self._lock:
             kept = self._settled(tenant)
             if kept is None:
-                return {"requests": 0, "events": 0, "traces": 0}
-            return {
-                "requests": len(kept.requests),
-                "events": len(kept.events),
-                "traces": len(kept.projection.traces()),
-            }
+                counted = {"requests": 0, "events": 0, "traces": 0}
+            else:
+                counted = {
+                    "requests": len(kept.requests),
+                    "events": len(kept.events),
+                    "traces": len(kept.projection.traces()) if traces else 0,
+                }
+            if not traces:
+                del counted["traces"]
+            return counted
 
     # -- waiting ---------------------------------------------------------------------------
 

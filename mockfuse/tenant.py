@@ -195,7 +195,7 @@ class MockfuseTenant:
         wanted = {"requests": requests, "events": events, "traces": traces}
 
         def met() -> bool:
-            counts = self._store.counts(self.tenant)
+            counts = self._store.counts(self.tenant, traces=traces is not None)
             if any(n is not None and counts[name] < n for name, n in wanted.items()):
                 return False
             return predicate is None or predicate(self)

@@ -65,6 +65,8 @@ class _KeyWindows:
 
 Placed = list[tuple[str | None, list[Any]]]
 Placement = Callable[[list[Any]], Placed]
+# What placing an event needs of it: when what it records happened, and its trace's id.
+Mark = tuple[float | None, str | None]
 
 
 class TestWindows:
@@ -139,29 +141,37 @@ class TestWindows:
             return public_key
         return key.current.tenant
 
-    def placement(self, public_key: str | None) -> Placement | None:
-        """How to place the events of a request of ``public_key``; None when it has no
-        windows (every event then belongs to the key)."""
+    def placement(
+        self, public_key: str | None, marks: list[Mark] | None = None
+    ) -> Placement | None:
+        """How to place the events of a request of ``public_key`` (``marks``, when given,
+        are theirs, in order); None when the key has no windows (every event then belongs
+        to it)."""
         if public_key is None or public_key not in self._keys:
             return None
-        return lambda events: self.place(public_key, events)
+        return lambda events: self.place(public_key, events, marks)
 
-    def place(self, public_key: str, events: Iterable[Any]) -> Placed:
-        """``events`` (ingestion events, decoded) grouped by the tenant each belongs to."""
+    def place(
+        self, public_key: str, events: list[Any], marks: Iterable[Mark] | None = None
+    ) -> Placed:
+        """``events`` grouped by the tenant each belongs to; each placed by its mark, read
+        from the event (decoded) when no marks are given."""
         groups: dict[str | None, list[Any]] = {}
+        if marks is None:
+            marks = map(mark_of, events)
         with self._lock:
             key = self._keys[public_key]
             now = time.time()
-            for event in events:
-                window = self._window_of(key, event, now)
+            for event, (made, trace_id) in zip(events, marks, strict=True):
+                window = self._window_of(key, made, trace_id, now)
                 tenant = public_key if window is None else window.tenant
                 groups.setdefault(tenant, []).append(event)
         return list(groups.items())
 
     @staticmethod
-    def _window_of(key: _KeyWindows, event: Any, now: float) -> Window | None:
-        made = _made_at(event)
-        trace_id = _trace_id(event)
+    def _window_of(
+        key: _KeyWindows, made: float | None, trace_id: str | None, now: float
+    ) -> Window | None:
         owner = key.owners.get(trace_id) if trace_id is not None else None
         current = key.current
         window: Window | None
@@ -192,24 +202,21 @@ def _holding(windows: list[Window], moment: float) -> Window | None:
     return None
 
 
-def _made_at(event: Any) -> float | None:
-    """When the thing an event records happened: its body's own start time or timestamp,
-    else when the client made the event. A client's logger that runs late (LiteLLM's
-    callbacks run on a thread pool) still dates its observations when they happened."""
+def mark_of(event: Any) -> Mark:
+    """When what a decoded ingestion event records happened: its body's own start time or
+    timestamp, else when the client made the event (a client's logger that runs late, as
+    LiteLLM's callbacks on a thread pool do, still dates its observations when they
+    happened); and the id of its trace."""
     if not isinstance(event, dict):
-        return None
+        return None, None
     body = event.get("body")
-    moments = [body.get("startTime"), body.get("timestamp")] if isinstance(body, dict) else []
-    for value in [*moments, event.get("timestamp")]:
+    if not isinstance(body, dict):
+        body = {}
+    made = None
+    for value in (body.get("startTime"), body.get("timestamp"), event.get("timestamp")):
         moment = parse_timestamp(value) if value is not None else None
         if moment is not None:
-            return moment.timestamp()
-    return None
-
-
-def _trace_id(event: Any) -> str | None:
-    body = event.get("body") if isinstance(event, dict) else None
-    if not isinstance(body, dict):
-        return None
+            made = moment.timestamp()
+            break
     trace_id = body.get("id") if event.get("type") == "trace-create" else body.get("traceId")
-    return trace_id if isinstance(trace_id, str) else None
+    return made, trace_id if isinstance(trace_id, str) else None

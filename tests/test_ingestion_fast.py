@@ -20,6 +20,7 @@ from mockfuse.api import ingestion_schema as rules
 from mockfuse.api.exchange import parse_json
 from mockfuse.api.ingestion import judge_batch
 from mockfuse.api.ingestion_fast import accept_batch
+from mockfuse.windows import mark_of
 from tests.support.http import capture_bodies, post_raw, seed_batch
 
 pytest.importorskip("msgspec")
@@ -219,3 +220,14 @@ def test_the_server_answers_and_stores_the_same_with_and_without_the_fast_path(
     assert _answers_and_traces(without, bodies) == fast
     assert [r.body for r in without.requests] == [r.body for r in with_fast.requests]
     assert without.events == with_fast.events
+
+
+@pytest.mark.parametrize("batch", BASES, ids=lambda batch: f"{len(batch['batch'])}-events")
+def test_the_fast_path_marks_events_for_test_windows_as_decoding_them_would(batch):
+    text = json.dumps(batch).encode()
+    marks: list[Any] = []
+    accepted = accept_batch(text, 10_000, marks)
+    assert accepted is not None
+    expected = [mark_of(event) for event in batch["batch"] if event["type"] != "sdk-log"]
+    assert marks == expected
+    assert all(made is not None for made, _ in marks)

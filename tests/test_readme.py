@@ -15,6 +15,7 @@ import pytest
 
 from tests.support.client_envs import client_python
 from tests.test_cli import post_seed, serve
+from tests.test_downstream import RealLangfuse, passed, run_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -138,3 +139,28 @@ def test_the_quickstart_serve_command_works_on_a_fresh_copy(tmp_path):
         with contextlib.suppress(ProcessLookupError):  # already gone when it failed to start
             os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+@pytest.mark.clients
+@pytest.mark.parametrize(
+    ("client_env", "examples", "tests"),
+    [
+        ("lf5", {"test_app.py": "lf5-observe"}, 2),
+        ("lf2", {"test_app.py": "litellm-callback"}, 2),
+        ("lf2", {"test_app.py": "autostart-test", "pytest.ini": "autostart-ini"}, 1),
+    ],
+)
+def test_the_clients_created_once_examples_pass_test_after_test(
+    tmp_path, client_env, examples, tests
+):
+    for name, kind in examples.items():
+        (tmp_path / name).write_text(example(kind))
+    if not (tmp_path / "pytest.ini").exists():
+        (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    real = RealLangfuse()  # where the shell's LANGFUSE_HOST points: it must see nothing
+    try:
+        output = run_suite(client_python(client_env), tmp_path, real)
+        assert real.connections == 0
+    finally:
+        real.close()
+    assert passed(output) == tests

@@ -21,6 +21,7 @@ from mockfuse.config import SERVICES, Services
 from mockfuse.faults import MALFORMED_BODY, FaultRule
 from mockfuse.projection import StoredEvent
 from mockfuse.store import LaterEvents
+from mockfuse.windows import Mark
 
 # The message of Langfuse's 400 for data its schema refuses (a request's, or one event's).
 INVALID = "Invalid request data"
@@ -96,6 +97,9 @@ class Exchange:
         # A fault rule that let the route work: a 207 that the route applies to its own
         # answer, or a delay. Its note goes into the request log with the answer.
         self.fault: FaultRule | None = None
+        # Set by a route that read its events' placement marks as it judged them (the fast
+        # ingestion path): then placing them in test windows needs no decoding.
+        self.placement_marks: list[Mark] | None = None
         # The body's JSON text, and what ``parse_text`` decoded from it (None when the route
         # did not decode it): the store keeps the text rather than the decoded objects.
         self.body_text: bytes | None = None
@@ -131,7 +135,7 @@ class Exchange:
             body_text=self.body_text if body is self.parsed_body else None,
             response_text=response_text,
             events_later=events_later,
-            placement=self.services.windows.placement(self.public_key),
+            placement=self.services.windows.placement(self.public_key, self.placement_marks),
         )
 
     def answer(

@@ -18,6 +18,7 @@ from mockfuse.api.ingestion_fast import accept_batch
 from mockfuse.api.ingestion_schema import describe, envelope_issues, json_kind
 from mockfuse.config import SERVICES
 from mockfuse.projection import Event
+from mockfuse.windows import Mark
 
 routes = web.RouteTableDef()
 
@@ -84,8 +85,12 @@ async def ingestion(request: web.Request) -> web.Response:
     try:
         text = exchange.body_within(limit)
         if _may_take_the_fast_path(exchange):
-            accepted = accept_batch(text, services.config.max_batch_events)
+            marks: list[Mark] | None = (
+                [] if services.windows.is_windowed(exchange.public_key) else None
+            )
+            accepted = accept_batch(text, services.config.max_batch_events, marks)
             if accepted is not None:
+                exchange.placement_marks = marks  # a batch judged the slow way has none
                 exchange.body_text = text
                 successes = [{"id": event.id, "status": 201} for event in accepted]
                 return exchange.answer(207, {"successes": successes, "errors": []}, events=accepted)
@@ -112,12 +117,10 @@ async def ingestion(request: web.Request) -> web.Response:
 
 def _may_take_the_fast_path(exchange: Exchange) -> bool:
     """Only a plain valid batch can be answered without judging each event: not one under a
-    207 fault rule, nor one from a scores-only key, nor one the journal or a test window's
-    placement needs decoded."""
+    207 fault rule, nor one from a scores-only key, nor one the journal needs decoded."""
     principal = exchange.principal
     return (
         (principal is None or principal.scope != "scores")
         and (exchange.fault is None or exchange.fault.status != 207)
         and exchange.services.store.journal is None
-        and not exchange.services.windows.is_windowed(exchange.public_key)
     )

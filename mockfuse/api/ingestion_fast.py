@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal, Union
 
 from mockfuse.api import ingestion_schema as rules
 from mockfuse.projection import EventRef
+from mockfuse.windows import Mark
 
 try:
     import msgspec
@@ -140,9 +141,12 @@ class _Fields:
         return getattr(self._body, name, default)
 
 
-def accept_batch(text: bytes, most_events: int) -> list[EventRef] | None:
+def accept_batch(
+    text: bytes, most_events: int, marks: list[Mark] | None = None
+) -> list[EventRef] | None:
     """The events of batch ``text`` as stored references when every one of them is valid;
-    None when the batch must be judged event by event."""
+    None when the batch must be judged event by event. With ``marks``, each accepted event's
+    placement mark is added to it (see ``mockfuse.windows``), read from the decoded structs."""
     if not AVAILABLE or _SPACED_TIME.search(text) or _ESCAPED_CR.search(text):
         return None
     if not text.isascii():
@@ -167,4 +171,15 @@ def accept_batch(text: bytes, most_events: int) -> list[EventRef] | None:
                 if refinement(fields) is not None:  # type: ignore[arg-type]
                     return None
         accepted.append(EventRef(text, position, event.id, event_type, body.id))
+        if marks is not None:
+            marks.append(_mark(event_type, event))
     return accepted
+
+
+def _mark(event_type: str, event: Any) -> Mark:
+    """``mockfuse.windows.mark_of`` for a decoded struct: the same fields, typed already."""
+    body = event.body
+    made = getattr(body, "startTime", None) or getattr(body, "timestamp", None)
+    when = (made or event.timestamp).timestamp()
+    trace_id = body.id if event_type == "trace-create" else getattr(body, "traceId", None)
+    return when, trace_id if isinstance(trace_id, str) else None
