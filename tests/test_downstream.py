@@ -101,7 +101,7 @@ def run_suite(python: Path, folder: Path, real: RealLangfuse, *args: str) -> str
 
 
 def passed(output: str) -> int:
-    match = re.search(r"(\d+) passed in ", output)
+    match = re.search(r"(\d+) passed[^\n]* in [\d.]+s", output)
     assert match, output
     return int(match.group(1))
 

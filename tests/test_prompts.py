@@ -152,10 +152,10 @@ def test_sdks_manage_prompts_versions_labels_and_tags(mockfuse, mockfuse_server,
         headers=auth_headers(mockfuse),
     ).json()
     prompts = mockfuse_server.services.prompts
-    assert read_back["promptId"] == prompts.id_of(mockfuse.public_key, "folder/greeting", 2)
+    assert read_back["promptId"] == prompts.id_of(mockfuse.tenant, "folder/greeting", 2)
     assert read_back["promptId"] not in (
         None,
-        prompts.id_of(mockfuse.public_key, "folder/greeting", 1),
+        prompts.id_of(mockfuse.tenant, "folder/greeting", 1),
     )
 
 
