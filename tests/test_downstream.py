@@ -28,14 +28,15 @@ from tests.support.client_envs import client_python
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = ROOT / "tests" / "downstream"
 
-# suite -> the client environment it runs in
-CLIENT_ENVS = {
-    "sdk5": "lf5",
-    "sdk2": "lf2",
-    "litellm_classic": "lf2",
-    "litellm_current": "litellm_current",
-    "module_client_sdk2": "lf2",
-    "module_client_sdk5": "lf5",
+# run -> (suite, the client environment it runs in). A suite that runs in several
+# environments may hold an ``app_<environment>.py`` for each, which becomes its ``app.py``.
+RUNS = {
+    "sdk5": ("sdk5", "lf5"),
+    "sdk2": ("sdk2", "lf2"),
+    "litellm_classic": ("litellm", "lf2"),
+    "litellm_current": ("litellm", "litellm_current"),
+    "module_client_sdk2": ("module_client", "lf2"),
+    "module_client_sdk5": ("module_client", "lf5"),
 }
 
 
@@ -69,9 +70,12 @@ def real_langfuse() -> Iterator[RealLangfuse]:
     listener.close()
 
 
-def suite_copy(name: str, into: Path) -> Path:
-    shutil.copytree(SUITES / name, into, dirs_exist_ok=True)
+def suite_copy(name: str, client_env: str, into: Path) -> Path:
+    shutil.copytree(SUITES / name, into, dirs_exist_ok=True, ignore=shutil.ignore_patterns("app_*"))
     shutil.copy(SUITES / "shared" / "conftest.py", into / "conftest.py")
+    app = SUITES / name / f"app_{client_env}.py"
+    if app.exists():
+        shutil.copy(app, into / "app.py")
     return into
 
 
@@ -107,10 +111,11 @@ def passed(output: str) -> int:
 
 
 @pytest.mark.clients
-@pytest.mark.parametrize("suite", CLIENT_ENVS)
-def test_a_downstream_suite_passes_serial_and_under_xdist(suite, tmp_path, real_langfuse):
-    python = client_python(CLIENT_ENVS[suite])
-    folder = suite_copy(suite, tmp_path)
+@pytest.mark.parametrize("run", RUNS)
+def test_a_downstream_suite_passes_serial_and_under_xdist(run, tmp_path, real_langfuse):
+    suite, client_env = RUNS[run]
+    python = client_python(client_env)
+    folder = suite_copy(suite, client_env, tmp_path)
 
     written = run_suite(python, folder, real_langfuse, "--mockfuse-update")
     assert passed(written) >= 5

@@ -43,7 +43,7 @@ def test_usage_is_counted(mockfuse, question):
 
 
 def test_sends_without_waiting(mockfuse, question):
-    # No wait: LiteLLM's callback and the SDK's consumer may still hold it as the test ends.
+    # No wait: LiteLLM's callback and the SDK may still hold it as the test ends.
     assert chat(question) == f"answer to {question}"
 
 

@@ -1,6 +1,8 @@
-"""An app calling models through LiteLLM, logging to Langfuse with LiteLLM's classic
-"langfuse" callback (Langfuse SDK 2.x underneath): the logger is made once, at the first
-completion, from the environment. Completions are mocked: no model is called."""
+"""An app calling models through LiteLLM, logging to Langfuse with LiteLLM's "langfuse"
+callback: classic up to LiteLLM 1.103 (Langfuse SDK 2.x underneath, batches to the ingestion
+API), current after (Langfuse SDK 4.x underneath, exporting OpenTelemetry spans). Either way
+the logger is made once, at the first completion, from the environment. Completions are
+mocked: no model is called."""
 
 import litellm
 
