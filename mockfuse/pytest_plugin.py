@@ -153,8 +153,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if SESSION in config.stash:
-        config.stash[SESSION].stop()
+    session = config.stash.get(SESSION, None)
+    if session is not None and session.started:
+        from mockfuse.client_flush import flush_clients
+
+        # What clients made after the last test (a session fixture's teardown) goes out
+        # while the server still answers, not at exit to a server that is gone.
+        flush_clients()
+    if session is not None:
+        session.stop()
 
 
 @pytest.hookimpl(tryfirst=True)
