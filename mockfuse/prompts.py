@@ -166,6 +166,29 @@ class PromptBook:
             )
         return sorted(metas, key=lambda meta: meta["lastUpdatedAt"], reverse=True)
 
+    def delete(
+        self, public_key: str | None, name: str, *, version: int | None, label: str | None
+    ) -> int:
+        """Delete the tenant's versions of ``name`` (``version``, or those labelled ``label``,
+        or all) as Langfuse does: ``latest`` moves to the newest version left. Answers how
+        many went; a prompt served to every tenant is not the tenant's to delete."""
+        with self._lock:
+            versions = self._versions.get((public_key, name), [])
+            doomed = [
+                v
+                for v in versions
+                if (version is None or v["version"] == version)
+                and (label is None or label in v["labels"])
+            ]
+            left = [v for v in versions if not any(v is d for d in doomed)]
+            if left and not any(LATEST in v["labels"] for v in left):
+                max(left, key=lambda v: v["version"])["labels"].append(LATEST)
+            if left:
+                versions[:] = left
+            elif doomed:
+                del self._versions[(public_key, name)]
+            return len(doomed)
+
     def forget(self, public_key: str) -> None:
         with self._lock:
             for key in [key for key in self._versions if key[0] == public_key]:
@@ -183,29 +206,29 @@ def _take_labels(versions: list[dict[str, Any]], labels: list[str]) -> None:
         other["labels"] = [label for label in other["labels"] if label not in labels]
 
 
+SPEC_FIELDS = frozenset(
+    {"public_key", "name", "type", "prompt", "labels", "config", "tags", "version", "commitMessage"}
+)
+
+
 def prompt_from_spec(
     book: PromptBook,
     spec: Any,
     *,
     public_key: str | None = None,
     default_labels: tuple[str, ...] = (DEFAULT_LABEL,),
+    lenient: bool = False,
 ) -> dict[str, Any]:
     """Register a prompt given as a JSON object (admin API, ``--prompts`` file, the SDKs'
-    ``create_prompt``)."""
+    ``create_prompt``). mockfuse's own forms refuse unknown fields (a typo would go
+    unnoticed); ``lenient`` drops them, as Langfuse's API does (the legacy JS SDK sends
+    ``isActive``)."""
     if not isinstance(spec, dict):
         raise PromptError("a prompt is an object with name, type and prompt")
-    unknown = set(spec) - {
-        "public_key",
-        "name",
-        "type",
-        "prompt",
-        "labels",
-        "config",
-        "tags",
-        "version",
-        "commitMessage",
-    }
-    if unknown:
+    unknown = set(spec) - SPEC_FIELDS
+    if unknown and lenient:
+        spec = {key: value for key, value in spec.items() if key in SPEC_FIELDS}
+    elif unknown:
         raise PromptError(f"unknown prompt fields: {sorted(unknown)}")
     labels = spec.get("labels", list(default_labels))
     if not isinstance(labels, list) or not all(isinstance(label, str) for label in labels):
@@ -215,7 +238,7 @@ def prompt_from_spec(
         raise PromptError("tags must be a list of strings")
     return book.add(
         spec.get("public_key", public_key),
-        spec.get("name"),  # type: ignore[arg-type]  # validated by add
+        spec.get("name"),  # validated by add
         spec.get("prompt"),
         type=spec.get("type", "text"),
         version=spec.get("version"),

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from mockfuse.auth import basic_authorization
-from tests.support.client_envs import run_client
+from tests.support.client_envs import run_client, run_node_client
 from tests.support.http import auth_headers, post_json
 from tests.test_cli import serve
 
@@ -172,3 +172,43 @@ def test_update_prompt_refuses_unknown_versions_and_bad_labels(mockfuse):
     assert answer.status_code == 400
     # A GET of a name that ends like a version path is still a prompt fetch.
     assert fetch(mockfuse, "known/versions/1").status_code == 404
+
+
+@pytest.mark.clients
+def test_the_legacy_js_sdks_create_prompt_with_is_active_is_taken_as_production(mockfuse):
+    result = run_node_client("js_legacy", "js_legacy_prompts.cjs", mockfuse.env)
+    seen = json.loads(result.stdout)
+    assert seen == {
+        "created": 1,
+        "version": 1,
+        "labels": ["production", "latest"],
+        "compiled": "Hi Ada",
+    }
+    [create] = [r for r in mockfuse.requests if r.method == "POST"]
+    # Langfuse drops fields its schema does not name; mockfuse too, and keeps the body as sent.
+    assert (create.status, create.body["isActive"]) == (200, True)
+
+
+@pytest.mark.clients
+def test_sdk_deletes_prompts_by_version_label_or_name_as_langfuse_does(mockfuse):
+    seen = json.loads(run_client("lf5", "lf5_prompt_delete_workload.py", mockfuse.env).stdout)
+    assert seen == {
+        "before": [1, 2, 3],
+        "latest_after_deleting_v3": 2,  # "latest" moved to the newest version left
+        "after_label": [1],
+        "both": 400,
+        "after_all": [],
+        "again": 404,
+    }
+    deletes = [r for r in mockfuse.requests if r.method == "DELETE"]
+    assert [(r.status, r.query) for r in deletes] == [
+        (204, {"version": "3"}),
+        (204, {"label": "staging"}),
+        (400, {"version": "1", "label": "production"}),
+        (204, {}),
+        (404, {}),
+    ]
+    assert deletes[0].response is None and deletes[-1].response == {
+        "error": "LangfuseNotFoundError",
+        "message": "Prompt not found",
+    }

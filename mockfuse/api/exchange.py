@@ -169,6 +169,11 @@ class Exchange:
             headers=headers,
         )
 
+    def answer_empty(self, status: int) -> web.Response:
+        """Log the exchange and answer ``status`` with no body (204, as a delete answers)."""
+        self._capture(status, None)
+        return web.Response(status=status)
+
     def answer_invalid(self, *errors: str, body: Any = None) -> web.Response:
         """Langfuse's 400 for a request whose data its schema refuses."""
         return self.answer(400, {"message": INVALID, "errors": list(errors)}, body=body)

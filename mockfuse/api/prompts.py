@@ -1,4 +1,5 @@
-"""Prompt management: ``GET /api/public/v2/prompts/{name}``, ``POST`` and ``GET`` (the list)
+"""Prompt management: ``GET`` and ``DELETE /api/public/v2/prompts/{name}``, ``POST`` and
+``GET`` (the list)
 ``/api/public/v2/prompts``, and ``PATCH /api/public/v2/prompts/{name}/versions/{version}``.
 
 An unknown prompt is a 404 ``LangfuseNotFoundError``, which is what makes an SDK fall back
@@ -62,14 +63,16 @@ async def update_prompt_version(request: web.Request) -> web.Response:
 
 
 @routes.route("*", "/api/public/v2/prompts/{name:.+}")
-async def get_prompt(request: web.Request) -> web.Response:
-    exchange = await open_exchange(request, methods=("GET",))
+async def get_or_delete_prompt(request: web.Request) -> web.Response:
+    exchange = await open_exchange(request, methods=("GET", "DELETE"))
     if isinstance(exchange, web.Response):
         return exchange
     name = request.match_info["name"]
     version_text = request.query.get("version")
     if version_text is not None and not version_text.isdigit():
         return exchange.answer_invalid("version must be an integer")
+    if request.method == "DELETE":
+        return _delete_prompt(exchange, name, version_text, request.query.get("label"))
     prompt = request.app[SERVICES].prompts.get(
         exchange.tenant,
         name,
@@ -79,6 +82,28 @@ async def get_prompt(request: web.Request) -> web.Response:
     if prompt is None:
         return exchange.answer(404, NOT_FOUND)
     return exchange.answer(200, prompt)
+
+
+def _delete_prompt(
+    exchange: Exchange, name: str, version_text: str | None, label: str | None
+) -> web.Response:
+    """Langfuse's rules: one of ``version`` and ``label`` at most; 404 when nothing matched;
+    204 without a body otherwise."""
+    if version_text is not None and label is not None:
+        refused = {
+            "message": "Cannot specify both version and label",
+            "error": "InvalidRequestError",
+        }
+        return exchange.answer(400, refused)
+    deleted = exchange.services.prompts.delete(
+        exchange.tenant,
+        name,
+        version=int(version_text) if version_text is not None else None,
+        label=label,
+    )
+    if not deleted:
+        return exchange.answer(404, NOT_FOUND)
+    return exchange.answer_empty(204)
 
 
 @routes.route("*", "/api/public/v2/prompts")
@@ -95,7 +120,11 @@ async def create_or_list_prompts(request: web.Request) -> web.Response:
         spec.pop("public_key", None)  # a client names only its own tenant
     try:
         prompt = prompt_from_spec(
-            request.app[SERVICES].prompts, spec, public_key=exchange.tenant, default_labels=()
+            request.app[SERVICES].prompts,
+            spec,
+            public_key=exchange.tenant,
+            default_labels=(),
+            lenient=True,
         )
     except PromptError as error:
         return exchange.answer_invalid(str(error), body=spec)
