@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from aiohttp import web
+from yarl import URL
 
 from mockfuse import admin, viewer
 from mockfuse.api import (
@@ -105,9 +106,14 @@ async def _admin_token(request: web.Request, handler: Handler) -> web.StreamResp
 async def _unknown_route(request: web.Request) -> web.Response:
     # Logged like any request, so a test sees which call its client made that mockfuse
     # does not serve.
+    served = await _served_without_trailing_slash(request)  # before the body is read
     exchange = await open_exchange(request, methods=(request.method,), authenticate=False)
     if isinstance(exchange, web.Response):
         return exchange
+    if served is not None:
+        # As Langfuse (Next.js, with its default trailingSlash) answers: a permanent
+        # redirect to the route without the slash, which keeps the method, body and query.
+        return exchange.answer_empty(308, headers={"Location": str(served)})
     return exchange.answer(
         404,
         {
@@ -115,6 +121,18 @@ async def _unknown_route(request: web.Request) -> web.Response:
             "message": f"mockfuse does not serve {request.method} {request.path}",
         },
     )
+
+
+async def _served_without_trailing_slash(request: web.Request) -> URL | None:
+    path = request.path
+    if not path.endswith("/") or path == "/":
+        return None
+    target = URL.build(path=path.rstrip("/"), query_string=request.rel_url.query_string)
+    match = await request.app.router.resolve(request.clone(rel_url=target))
+    handler = getattr(match.handler, "__wrapped__", match.handler)  # see _never_a_crash
+    if match.http_exception is not None or handler is _unknown_route:
+        return None
+    return target
 
 
 def make_app(

@@ -95,3 +95,28 @@ def test_a_wrong_secret_key_is_a_401_on_every_served_method(mockfuse, path, meth
     headers = {"Authorization": basic_authorization(mockfuse.public_key, "sk-lf-wrong")}
     response = httpx.request(method, mockfuse.url + concrete(path), headers=headers, json={})
     assert response.status_code == 401, response.text
+
+
+def test_a_trailing_slash_is_redirected_to_the_route_as_langfuse_redirects_it(mockfuse):
+    mockfuse.add_prompt("greeting", "Hi")
+    url = f"{mockfuse.url}/api/public/v2/prompts/?name=greeting"
+    redirected = httpx.get(url, headers=auth_headers(mockfuse))
+    assert redirected.status_code == 308
+    assert redirected.headers["Location"] == "/api/public/v2/prompts?name=greeting"
+    followed = httpx.get(url, headers=auth_headers(mockfuse), follow_redirects=True)
+    assert [p["name"] for p in followed.json()["data"]] == ["greeting"]
+    # A POST keeps its method and body through the 308.
+    score = {"traceId": "t1", "name": "quality", "value": 1}
+    posted = httpx.post(
+        f"{mockfuse.url}/api/public/scores/",
+        json=score,
+        headers=auth_headers(mockfuse),
+        follow_redirects=True,
+    )
+    assert posted.status_code == 200 and mockfuse.scores[0]["name"] == "quality"
+    assert [(r.method, r.path, r.status) for r in mockfuse.requests][-2:] == [
+        ("POST", "/api/public/scores/", 308),
+        ("POST", "/api/public/scores", 200),
+    ]
+    unknown = httpx.get(f"{mockfuse.url}/api/public/nothing-here/", headers=auth_headers(mockfuse))
+    assert unknown.status_code == 404

@@ -169,10 +169,11 @@ class Exchange:
             headers=headers,
         )
 
-    def answer_empty(self, status: int) -> web.Response:
-        """Log the exchange and answer ``status`` with no body (204, as a delete answers)."""
+    def answer_empty(self, status: int, headers: dict[str, str] | None = None) -> web.Response:
+        """Log the exchange and answer ``status`` with no body (204, as a delete answers;
+        a redirect, with its ``Location`` in ``headers``)."""
         self._capture(status, None)
-        return web.Response(status=status)
+        return web.Response(status=status, headers=headers)
 
     def answer_invalid(self, *errors: str, body: Any = None) -> web.Response:
         """Langfuse's 400 for a request whose data its schema refuses."""
