@@ -1,5 +1,6 @@
 """Real clients of the OpenTelemetry generation, unchanged, pointed at the fixture: Langfuse
-Python SDK 5.x, LiteLLM's current Langfuse logging, and a plain OpenTelemetry SDK exporter."""
+Python SDK 5.x, LiteLLM's current Langfuse logging, and a plain OpenTelemetry SDK exporter
+(the current JS SDK: test_clients_js_current.py)."""
 
 from __future__ import annotations
 

@@ -73,14 +73,18 @@ async def get_or_delete_prompt(request: web.Request) -> web.Response:
         return exchange.answer_invalid("version must be an integer")
     if request.method == "DELETE":
         return _delete_prompt(exchange, name, version_text, request.query.get("label"))
+    label = request.query.get("label")
     prompt = request.app[SERVICES].prompts.get(
         exchange.tenant,
         name,
         version=int(version_text) if version_text is not None else None,
-        label=request.query.get("label"),
+        label=label,
     )
     if prompt is None:
-        return exchange.answer(404, NOT_FOUND)
+        # Langfuse's words, which SDKs log when they fall back.
+        wanted = f"version {version_text}" if version_text else f"label '{label or 'production'}'"
+        message = f"Prompt not found: '{name}' with {wanted}"
+        return exchange.answer(404, {"error": "LangfuseNotFoundError", "message": message})
     return exchange.answer(200, prompt)
 
 

@@ -1,0 +1,54 @@
+"""The current Langfuse JS SDK, unchanged, pointed at the fixture: @langfuse/tracing and
+@langfuse/otel export OpenTelemetry spans (on OpenTelemetry's NodeSDK), @langfuse/client
+sends scores, manages prompts and datasets and reads traces back."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.support.client_envs import run_client, run_node_client
+
+OTLP = "/api/public/otel/v1/traces"
+
+
+@pytest.mark.clients
+def test_the_current_js_sdk_gives_the_same_snapshot_as_python_sdk_5(mockfuse, mockfuse_server):
+    """Spans through @langfuse/otel, the score through @langfuse/client's batched
+    ingestion: the same traces as SDK 5.x's for the same workload."""
+    python = mockfuse_server.tenant()
+    try:
+        run_client("lf5", "lf5_common_workload.py", python.env)
+        run_node_client("js_current", "js_current_common_workload.cjs", mockfuse.env)
+        sent = {(r.path, r.status) for r in mockfuse.requests}
+        assert sent == {(OTLP, 200), ("/api/public/ingestion", 207)}
+        assert {r.header("x-langfuse-sdk-name") for r in mockfuse.requests} == {"javascript"}
+        assert mockfuse.snapshot() == python.snapshot()
+    finally:
+        python.close()
+
+
+@pytest.mark.clients
+def test_the_current_js_sdk_manages_prompts_and_datasets_and_reads_back(mockfuse):
+    result = run_node_client("js_current", "js_current_read_back.cjs", mockfuse.env)
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen == {
+        "prompts": [[1, "Hi Ada"], [2, "Hello Ada"]],
+        "latestAfterDelete": 1,  # "latest" moved back when version 2 was deleted
+        "fallback": [True, "Bye Ada"],
+        "dataset": ["js-current-set", "from the current js sdk", [["js-item-1", {"q": 1}, 2]]],
+        "trace": ["js-read-back", {"question": "read me back"}, ["js-read-back"]],
+    }
+    # The SDK URL-encodes a name's slash; Langfuse's router (and mockfuse's) decodes it.
+    [delete] = [r for r in mockfuse.requests if r.method == "DELETE"]
+    assert (delete.path, delete.query, delete.status) == (
+        "/api/public/v2/prompts/js/greeting",
+        {"version": "2"},
+        204,
+    )
+    [missing] = [r for r in mockfuse.requests if r.status == 404]
+    assert missing.response == {
+        "error": "LangfuseNotFoundError",
+        "message": "Prompt not found: 'js/missing' with label 'production'",
+    }
