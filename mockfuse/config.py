@@ -14,6 +14,7 @@ from mockfuse.journal import Journal, replay
 from mockfuse.media import MediaStore
 from mockfuse.pricing import ModelBook
 from mockfuse.prompts import PromptBook
+from mockfuse.score_configs import ScoreConfigBook
 from mockfuse.store import Store
 from mockfuse.windows import TestWindows
 
@@ -55,12 +56,18 @@ class Services:
     models: ModelBook = field(default_factory=ModelBook)
     windows: TestWindows = field(default_factory=TestWindows)
     datasets: DatasetBook = field(init=False)
+    score_configs: ScoreConfigBook = field(init=False)
     keyring: KeyRing = field(init=False)
 
     def __post_init__(self) -> None:
         self.datasets = DatasetBook(self.config.project_id)
+        self.score_configs = ScoreConfigBook(self.config.project_id)
         self.keyring = KeyRing(self.config.keys, strict=bool(self.config.keys))
-        self.store = Store(max_requests=self.config.max_requests, models=self.models)
+        self.store = Store(
+            max_requests=self.config.max_requests,
+            models=self.models,
+            score_configs=self.score_configs,
+        )
         if self.config.journal is not None:
             for capture in replay(self.config.journal):
                 self.store.capture(**capture)

@@ -29,6 +29,7 @@ from mockfuse.api import (
     projects,
     prompts,
     read,
+    score_configs,
     scores,
 )
 from mockfuse.api.exchange import ONE_MEGABYTE, open_exchange
@@ -156,6 +157,7 @@ def make_app(
         media,
         datasets,
         models,
+        score_configs,
         read,
         admin,
         viewer,

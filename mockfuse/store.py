@@ -39,6 +39,7 @@ from mockfuse.projection import (
     event_id,
     public_view,
 )
+from mockfuse.score_configs import ScoreConfigBook
 from mockfuse.windows import Placement
 
 
@@ -178,15 +179,18 @@ class Store:
         max_requests: int | None = None,
         journal: Journal | None = None,
         models: ModelBook | None = None,
+        score_configs: ScoreConfigBook | None = None,
     ) -> None:
         """``max_requests`` bounds each tenant's request log (and the events of the requests
         it drops), for a long-running ``serve``; ``journal`` receives every capture;
-        ``models`` prices observations when they are read."""
+        ``models`` prices observations and ``score_configs`` fill in scores that name a
+        config when they are read."""
         if max_requests is not None and max_requests < 1:
             raise ValueError("max_requests must be at least 1")
         self.max_requests = max_requests
         self.journal = journal
         self.models = models or ModelBook()
+        self.score_configs = score_configs or ScoreConfigBook("mockfuse-project")
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._tenants: dict[str | None, Tenant] = {}
@@ -413,6 +417,7 @@ class Store:
             copied: list[Entity] = _copy(traces)
         for trace in copied:
             self._price(tenant, trace["observations"])
+            self._inflate(tenant, trace["scores"])
         return copied
 
     def observations(self, tenant: str | None) -> list[Entity]:
@@ -435,12 +440,19 @@ class Store:
                 observation["usageDetails"], observation["costDetails"], model
             )
 
+    def _inflate(self, tenant: str | None, scores: list[Entity]) -> None:
+        """Scores that name a config as Langfuse stores them (see ``mockfuse.score_configs``)."""
+        for score in scores:
+            self.score_configs.inflate(tenant, score)
+
     def scores(self, tenant: str | None) -> list[Entity]:
         with self._lock:
             kept = self._settled(tenant)
             if kept is None:
                 return []
-            return _copy([public_view(s) for s in kept.projection.scores()])  # type: ignore[no-any-return]
+            scores: list[Entity] = _copy([public_view(s) for s in kept.projection.scores()])
+        self._inflate(tenant, scores)
+        return scores
 
     def evicted(self, tenant: str | None) -> dict[str, int]:
         """How many requests and events a tenant's bounded retention dropped."""

@@ -119,9 +119,9 @@ class MockfuseTenant:
         return tenant
 
     def close(self) -> None:
-        """Forget this tenant's prompts, media, datasets, models and fault rules, and its
-        captures unless it is a test's window (those stay readable in the viewer for a
-        while: see ``mockfuse.windows.KEEP_FINISHED``)."""
+        """Forget this tenant's prompts, media, datasets, models, score configs and fault
+        rules, and its captures unless it is a test's window (those stay readable in the
+        viewer for a while: see ``mockfuse.windows.KEEP_FINISHED``)."""
         for separate in self._separate:
             separate.close()
         services = self._services
@@ -130,6 +130,7 @@ class MockfuseTenant:
         services.media.forget(self.tenant)
         services.datasets.forget(self.tenant)
         services.models.forget(self.tenant)
+        services.score_configs.forget(self.tenant)
         if self.window is None:
             self._store.clear(self.tenant)
             services.keyring.forget(self.public_key)

@@ -8,6 +8,7 @@ that is not ``{batch: [...]}`` as a whole gets a 400.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ from mockfuse.api.ingestion_fast import accept_batch
 from mockfuse.api.ingestion_schema import describe, envelope_issues, json_kind
 from mockfuse.config import SERVICES
 from mockfuse.projection import Event
+from mockfuse.score_configs import ScoreRefused
 from mockfuse.windows import Mark
 
 routes = web.RouteTableDef()
@@ -28,6 +30,8 @@ class BatchVerdict:
     accepted: list[Event] = field(default_factory=list)
     successes: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    # Accepted, then dropped as Langfuse's worker drops them: why, for the request log.
+    dropped: list[str] = field(default_factory=list)
 
     def reject(self, event_id: str, status: int, message: str, error: str) -> None:
         self.errors.append({"id": event_id, "status": status, "message": message, "error": error})
@@ -41,9 +45,17 @@ def _envelope_id(event: Any) -> str:
     return event_id if isinstance(event_id, str) else "unknown"
 
 
-def judge_batch(batch: list[Any], *, scores_only: bool, reject: int = 0) -> BatchVerdict:
+def judge_batch(
+    batch: list[Any],
+    *,
+    scores_only: bool,
+    reject: int = 0,
+    check_score: Callable[[dict[str, Any]], None] | None = None,
+) -> BatchVerdict:
     """Sort a batch's events into accepted and rejected, as Langfuse's batch processor does;
-    ``reject`` valid events are rejected anyway, for a 207 fault rule."""
+    ``reject`` valid events are rejected anyway, for a 207 fault rule. A score that does
+    not fit the config it names (``check_score`` raises) is answered as accepted and then
+    dropped, as Langfuse's worker drops it."""
     verdict = BatchVerdict()
     to_fail = reject
     for event in batch:
@@ -62,8 +74,14 @@ def judge_batch(batch: list[Any], *, scores_only: bool, reject: int = 0) -> Batc
             to_fail -= 1
             verdict.reject(event_id, 500, "mockfuse fault rule", "Internal Server Error")
             continue
-        verdict.accepted.append(event)
         verdict.successes.append({"id": event_id, "status": 201})
+        if event_type == "score-create" and check_score is not None:
+            try:
+                check_score(event["body"])
+            except ScoreRefused as refused:
+                verdict.dropped.append(f"score {event_id} dropped: {refused.message}")
+                continue
+        verdict.accepted.append(event)
     return verdict
 
 
@@ -107,12 +125,17 @@ async def ingestion(request: web.Request) -> web.Response:
         return exchange.answer(413, {"error": "PayloadTooLargeError", "message": message})
     principal = exchange.principal
     fault = exchange.fault
+    configs = services.score_configs
     verdict = judge_batch(
         payload["batch"],
         scores_only=principal is not None and principal.scope == "scores",
         reject=fault.reject if fault is not None and fault.status == 207 else 0,
+        check_score=lambda body: configs.check(exchange.tenant, body),
     )
-    return exchange.answer(207, verdict.response(), body=payload, events=verdict.accepted)
+    note = "; ".join(verdict.dropped) or None
+    return exchange.answer(
+        207, verdict.response(), body=payload, events=verdict.accepted, note=note
+    )
 
 
 def _may_take_the_fast_path(exchange: Exchange) -> bool:

@@ -1,6 +1,7 @@
 """``POST /api/public/scores``: one score (answers ``{"id"}``) or, as SDK 5.x sends them, an
 array (answers 202, or 207 naming the rejected ones). Scores become ``score-create`` events,
-validated as the ingestion endpoint validates them. ``GET`` lists scores (read.py)."""
+validated as the ingestion endpoint validates them, and against the config they name
+(``configId``: 400, or 404 for an unknown one). ``GET`` lists scores (read.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from mockfuse.api.exchange import open_exchange, parse_json
 from mockfuse.api.ingestion_schema import SCORE, body_issues, describe
 from mockfuse.api.read import list_scores
 from mockfuse.projection import Event
+from mockfuse.score_configs import ScoreRefused
 from mockfuse.timestamps import format_timestamp, utc_now
 
 routes = web.RouteTableDef()
@@ -50,10 +52,16 @@ async def create_scores(request: web.Request) -> web.Response:
         payload = parse_json(exchange.raw_body)
     except ValueError as error:
         return exchange.answer_invalid(f"Invalid JSON: {error}")
+    configs = exchange.services.score_configs
     if isinstance(payload, dict):
         problem = _issues(payload)
         if problem is not None:
             return exchange.answer_invalid(problem, body=payload)
+        try:
+            configs.check(exchange.tenant, payload)
+        except ScoreRefused as refused:
+            refusal = {"message": refused.message, "error": refused.error}
+            return exchange.answer(refused.status, refusal, body=payload)
         event = _score_event(payload)
         return exchange.answer(200, {"id": event["body"]["id"]}, body=payload, events=[event])
     if not isinstance(payload, list):
@@ -61,6 +69,11 @@ async def create_scores(request: web.Request) -> web.Response:
     events, errors = [], []
     for index, score in enumerate(payload):
         problem = _issues(score)
+        if problem is None:
+            try:
+                configs.check(exchange.tenant, score)
+            except ScoreRefused as refused:
+                problem = refused.message
         if problem is None:
             events.append(_score_event(score))
         else:

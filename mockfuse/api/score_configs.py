@@ -1,0 +1,69 @@
+"""Score configs: ``GET``/``POST /api/public/score-configs`` and ``GET``/``PATCH
+/api/public/score-configs/{configId}``, per tenant, with Langfuse's rules
+(``mockfuse.score_configs``)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from mockfuse.api.exchange import Exchange, open_exchange
+from mockfuse.api.paging import not_found, paged
+from mockfuse.config import SERVICES
+from mockfuse.score_configs import NOT_FOUND, ScoreConfigBook, ScoreConfigError
+
+routes = web.RouteTableDef()
+
+
+async def _open(
+    request: web.Request, *methods: str
+) -> tuple[Exchange, ScoreConfigBook] | web.Response:
+    exchange = await open_exchange(request, methods=methods)
+    if isinstance(exchange, web.Response):
+        return exchange
+    refused = exchange.refuse_scores_only_key()
+    if refused is not None:
+        return refused
+    return exchange, request.app[SERVICES].score_configs
+
+
+@routes.route("*", "/api/public/score-configs")
+async def score_configs(request: web.Request) -> web.Response:
+    opened = await _open(request, "GET", "POST")
+    if isinstance(opened, web.Response):
+        return opened
+    exchange, book = opened
+    if request.method == "GET":
+        return paged(exchange, book.listing(exchange.tenant))
+    spec = exchange.json_body()
+    if isinstance(spec, web.Response):
+        return spec
+    try:
+        config = book.create(exchange.tenant, spec)
+    except ScoreConfigError as error:
+        return exchange.answer_invalid(str(error), body=spec)
+    return exchange.answer(200, config, body=spec)
+
+
+@routes.route("*", "/api/public/score-configs/{config_id}")
+async def score_config(request: web.Request) -> web.Response:
+    opened = await _open(request, "GET", "PATCH")
+    if isinstance(opened, web.Response):
+        return opened
+    exchange, book = opened
+    config_id = request.match_info["config_id"]
+    if request.method == "GET":
+        config = book.get(exchange.tenant, config_id)
+        return not_found(exchange, NOT_FOUND) if config is None else exchange.answer(200, config)
+    # An SDK that changes nothing sends no body: the empty update Langfuse refuses.
+    spec = exchange.json_body() if exchange.raw_body.strip() else {}
+    if isinstance(spec, web.Response):
+        return spec
+    try:
+        config = book.update(exchange.tenant, config_id, spec)
+    except ScoreConfigError as error:
+        return exchange.answer(
+            400, {"message": str(error), "error": "InvalidRequestError"}, body=spec
+        )
+    if config is None:
+        return not_found(exchange, NOT_FOUND, body=spec)
+    return exchange.answer(200, config, body=spec)
