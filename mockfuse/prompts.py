@@ -81,6 +81,7 @@ class PromptBook:
             _take_labels(versions, labels)
             entry = {
                 "_id": str(uuid.uuid4()),  # what a generation's promptId names; not answered
+                "_createdAt": format_timestamp(utc_now()),
                 "_updatedAt": format_timestamp(utc_now()),
                 "type": type,
                 "name": name,
@@ -128,6 +129,30 @@ class PromptBook:
                         return _answered(entry)
                     if version is None and (label or DEFAULT_LABEL) in entry["labels"]:
                         return _answered(entry)
+        return None
+
+    def legacy_row(
+        self, public_key: str | None, name: str, version: int | None, project_id: str
+    ) -> dict[str, Any] | None:
+        """A version as the legacy ``/api/public/prompts`` answers it: the stored row, with
+        ``isActive`` for "has the production label"; without ``version``, the production
+        one."""
+        with self._lock:
+            for owner in (public_key, None):
+                for entry in self._versions.get((owner, name), []):
+                    if version is None and DEFAULT_LABEL not in entry["labels"]:
+                        continue
+                    if version is not None and entry["version"] != version:
+                        continue
+                    return {
+                        **_answered(entry),
+                        "id": entry["_id"],
+                        "projectId": project_id,
+                        "createdBy": "API",
+                        "createdAt": entry["_createdAt"],
+                        "updatedAt": entry["_updatedAt"],
+                        "isActive": DEFAULT_LABEL in entry["labels"],
+                    }
         return None
 
     def id_of(self, public_key: str | None, name: Any, version: Any) -> str | None:

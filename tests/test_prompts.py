@@ -11,7 +11,7 @@ import pytest
 
 from mockfuse.auth import basic_authorization
 from tests.support.client_envs import run_client, run_node_client
-from tests.support.http import auth_headers, post_json
+from tests.support.http import auth_headers, get, post_json
 from tests.test_cli import serve
 
 
@@ -212,3 +212,27 @@ def test_sdk_deletes_prompts_by_version_label_or_name_as_langfuse_does(mockfuse)
         "error": "LangfuseNotFoundError",
         "message": "Prompt not found",
     }
+
+
+def test_the_legacy_v1_prompts_route_answers_rows_with_is_active(mockfuse):
+    created = post_json(
+        mockfuse,
+        "/api/public/prompts",
+        {"name": "v1", "prompt": "Hi {{name}}", "isActive": True, "public_key": "pk-other"},
+    )
+    assert created.status_code == 201
+    row = created.json()
+    assert (row["version"], row["isActive"], row["labels"]) == (1, True, ["production", "latest"])
+    assert row["projectId"] == "mockfuse-project" and row["createdBy"] == "API"
+    inactive = post_json(
+        mockfuse, "/api/public/prompts", {"name": "v1", "prompt": "Hello", "isActive": False}
+    ).json()
+    assert (inactive["version"], inactive["isActive"]) == (2, False)
+    # Without a version, the production one; with one, that one.
+    current = get(mockfuse, "/api/public/prompts", name="v1").json()
+    assert (current["version"], current["prompt"], current["id"]) == (1, "Hi {{name}}", row["id"])
+    assert get(mockfuse, "/api/public/prompts", name="v1", version="2").json()["isActive"] is False
+    missing = get(mockfuse, "/api/public/prompts", name="nope")
+    assert (missing.status_code, missing.json()["error"]) == (404, "LangfuseNotFoundError")
+    refused = post_json(mockfuse, "/api/public/prompts", {"name": "v1", "prompt": "no flag"})
+    assert refused.status_code == 400

@@ -133,3 +133,52 @@ async def create_or_list_prompts(request: web.Request) -> web.Response:
     except PromptError as error:
         return exchange.answer_invalid(str(error), body=spec)
     return exchange.answer(200, prompt, body=spec)
+
+
+@routes.route("*", "/api/public/prompts")
+async def legacy_prompts(request: web.Request) -> web.Response:
+    """The v1 prompts route older SDKs call: ``GET ?name=&version=`` (without a version, the
+    production one) and ``POST`` with ``isActive`` (production), each answered with the
+    stored row and its ``isActive``."""
+    exchange = await open_exchange(request, methods=("GET", "POST"))
+    if isinstance(exchange, web.Response):
+        return exchange
+    services = request.app[SERVICES]
+    project_id = services.config.project_id
+    if request.method == "GET":
+        name = request.query.get("name")
+        version_text = request.query.get("version")
+        if not name or (version_text is not None and not version_text.isdigit()):
+            return exchange.answer_invalid("name is required; version must be an integer")
+        version = int(version_text) if version_text is not None else None
+        row = services.prompts.legacy_row(exchange.tenant, name, version, project_id)
+        if row is None:
+            return exchange.answer(404, NOT_FOUND)
+        return exchange.answer(200, row)
+    spec = exchange.json_body()
+    if isinstance(spec, web.Response):
+        return spec
+    if not isinstance(spec, dict) or not isinstance(spec.get("isActive"), bool):
+        return exchange.answer_invalid("isActive: Required", body=spec)
+    labels = spec.get("labels") or []
+    if spec["isActive"] and isinstance(labels, list):
+        labels = list(dict.fromkeys([*labels, "production"]))
+    try:
+        prompt = prompt_from_spec(
+            services.prompts,
+            # A client names only its own tenant.
+            {
+                **{key: value for key, value in spec.items() if key != "public_key"},
+                "labels": labels,
+                "config": spec.get("config") or {},
+            },
+            public_key=exchange.tenant,
+            default_labels=(),
+            lenient=True,
+        )
+    except PromptError as error:
+        return exchange.answer_invalid(str(error), body=spec)
+    row = services.prompts.legacy_row(
+        exchange.tenant, prompt["name"], prompt["version"], project_id
+    )
+    return exchange.answer(201, row, body=spec)
