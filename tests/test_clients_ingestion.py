@@ -171,6 +171,8 @@ def test_langfuse_sdk_2_reads_back_through_its_own_fetch_calls(mockfuse):
         "listed": [trace["id"]],
         "generation": "llm-call",
         "generation_model": "gpt-3.5-turbo",
+        # The v1 observation's usage: token counts and unit, as Langfuse shapes it.
+        "generation_usage": {"input": 12, "output": 8, "total": 20, "unit": "TOKENS"},
         "sessions": ["session-abc"],
     }
 

@@ -96,6 +96,29 @@ def test_observations_one_and_many(captured):
     assert [o["id"] for o in by_type["data"]] == ["o-1"]
 
 
+# Langfuse's v1 observation (web/src/features/public-api/types/observations.ts), a strict
+# zod object: exactly these fields.
+V1_OBSERVATION_FIELDS = {
+    "id", "projectId", "traceId", "parentObservationId", "name", "type", "environment",
+    "startTime", "endTime", "version", "createdAt", "updatedAt", "input", "output", "metadata",
+    "level", "statusMessage", "model", "modelParameters", "completionStartTime", "promptId",
+    "promptName", "promptVersion", "usageDetails", "costDetails", "usage", "unit",
+    "promptTokens", "completionTokens", "totalTokens", "usagePricingTierName",
+    "usagePricingTierId", "modelId", "inputPrice", "outputPrice", "totalPrice",
+    "calculatedInputCost", "calculatedOutputCost", "calculatedTotalCost", "latency",
+    "timeToFirstToken",
+}  # fmt: skip
+
+
+def test_the_v1_observation_has_langfuses_fields_and_legacy_token_counts(captured):
+    span = get(captured, "/api/public/observations/o-1").json()
+    listed = get(captured, "/api/public/observations").json()["data"]
+    assert set(span) == V1_OBSERVATION_FIELDS
+    assert all(set(o) == V1_OBSERVATION_FIELDS for o in listed)
+    assert (span["promptTokens"], span["completionTokens"], span["totalTokens"]) == (0, 0, 0)
+    assert span["usage"] == {"unit": "TOKENS", "input": 0, "output": 0, "total": 0}
+
+
 def test_v2_observations_page_with_a_cursor(captured):
     first = get(captured, "/api/public/v2/observations", limit=1).json()
     assert [o["id"] for o in first["data"]] == ["o-2"]

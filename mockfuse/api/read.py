@@ -277,6 +277,39 @@ OBSERVATION_FILTERS = (
 )
 
 
+# What the v1 observation (Langfuse's strict ``APIObservation``) leaves out of the view:
+# the trace's own fields and mockfuse's sums, which only the v2 and trace views show.
+_NOT_IN_V1 = (
+    "isRootObservation",
+    "release",
+    "sessionId",
+    "tags",
+    "traceName",
+    "totalCost",
+    "userId",
+)
+
+
+def _as_v1(observation: Entity) -> Entity:
+    """The v1 shape, field for field: the legacy token counts (0 when unknown, for spans
+    too), ``usage`` with them and the unit only, timestamps of the row."""
+    usage = observation["usage"]
+    shown = {k: v for k, v in observation.items() if k not in _NOT_IN_V1}
+    return {
+        **shown,
+        "usage": {k: usage[k] for k in ("unit", "input", "output", "total")},
+        "unit": usage["unit"],
+        "promptTokens": usage["input"],
+        "completionTokens": usage["output"],
+        "totalTokens": usage["total"],
+        "usagePricingTierName": "Standard" if observation["modelId"] is not None else None,
+        "usagePricingTierId": None,
+        # Langfuse's are when the row was written; mockfuse's, when the observation ran.
+        "createdAt": observation["startTime"],
+        "updatedAt": observation["endTime"] or observation["startTime"],
+    }
+
+
 @read_route("/api/public/observations/{observation_id}")
 async def get_observation(request: web.Request, reading: Reading) -> web.Response:
     exchange, traces = reading.exchange, reading.traces
@@ -284,7 +317,7 @@ async def get_observation(request: web.Request, reading: Reading) -> web.Respons
     found = next((o for o in reading.all_observations(traces) if o["id"] == observation_id), None)
     if found is None:
         return _not_found(exchange, "Observation", observation_id)
-    return exchange.answer(200, found)
+    return exchange.answer(200, _as_v1(found))
 
 
 @read_route("/api/public/observations")
@@ -292,7 +325,7 @@ async def list_observations(request: web.Request, reading: Reading) -> web.Respo
     observations = _observations(reading, request.query)
     if isinstance(observations, str):
         return bad_query(reading.exchange, observations)
-    return paged(reading.exchange, observations)
+    return paged(reading.exchange, [_as_v1(o) for o in observations])
 
 
 def _observations(reading: Reading, query: Any) -> list[Entity] | str:

@@ -23,6 +23,7 @@ print(
             "listed": [t.id for t in traces],
             "generation": observation.name,
             "generation_model": observation.model,
+            "generation_usage": observation.usage.dict(),
             "sessions": [s.id for s in sessions],
         }
     )
