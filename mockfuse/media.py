@@ -36,6 +36,7 @@ class Media:
     content: bytes | None = None
     uploaded_at: str | None = None
     upload_http_status: int | None = None
+    upload_http_error: str | None = None
     upload_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
     def to_json(self) -> dict[str, Any]:
@@ -106,6 +107,7 @@ class MediaStore:
             if media is not None:
                 media.uploaded_at = report.get("uploadedAt")
                 media.upload_http_status = report.get("uploadHttpStatus")
+                media.upload_http_error = report.get("uploadHttpError")
             return media
 
     def by_token(self, token: str) -> Media | None:

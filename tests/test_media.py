@@ -93,3 +93,24 @@ def test_bad_media_requests_get_400_and_unknown_media_404(mockfuse):
         f"{mockfuse.url}/api/public/media/{MEDIA_ID}", headers=auth_headers(mockfuse)
     )
     assert (missing.status_code, missing.json()["error"]) == (404, "LangfuseNotFoundError")
+
+
+def test_get_answers_by_the_clients_upload_report_as_langfuse_does(mockfuse):
+    """Langfuse trusts the PATCH that reports the upload, not the blob store."""
+    ask_upload(mockfuse)
+    url = f"{mockfuse.url}/api/public/media/{MEDIA_ID}"
+
+    def reported(**report):
+        if report:
+            assert httpx.patch(url, headers=auth_headers(mockfuse), json=report).is_success
+        answer = httpx.get(url, headers=auth_headers(mockfuse))
+        return answer.status_code, answer.json().get("message")
+
+    assert reported() == (404, "Media not yet uploaded")
+    failed = {"uploadedAt": "2026-11-27T10:00:00Z", "uploadHttpError": "SlowDown"}
+    assert reported(uploadHttpStatus=503, **failed) == (
+        404,
+        "Media upload failed with status 503: \n SlowDown",
+    )
+    # Reported uploaded (to wherever the client uploaded it): answered, bytes or not.
+    assert reported(uploadHttpStatus=200, uploadedAt="2026-11-27T10:00:01Z") == (200, None)

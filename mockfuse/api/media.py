@@ -8,7 +8,7 @@ from aiohttp import web
 
 from mockfuse.api.exchange import LARGEST_BODY, open_exchange, parse_json
 from mockfuse.config import SERVICES
-from mockfuse.media import MediaError
+from mockfuse.media import Media, MediaError
 
 routes = web.RouteTableDef()
 
@@ -35,6 +35,18 @@ async def create_media(request: web.Request) -> web.Response:
     return exchange.answer(201, {"uploadUrl": upload_url, "mediaId": media.media_id}, body=body)
 
 
+def _not_available(media: Media | None) -> str | None:
+    """Why ``GET`` answers 404 for ``media``, in Langfuse's words; None when it may not."""
+    if media is None:
+        return "Media asset not found"
+    status = media.upload_http_status
+    if not status:
+        return "Media not yet uploaded"
+    if status not in (200, 201):
+        return f"Media upload failed with status {status}: \n {media.upload_http_error}"
+    return None
+
+
 @routes.route("*", "/api/public/media/{media_id}")
 async def media_by_id(request: web.Request) -> web.Response:
     exchange = await open_exchange(request, methods=("GET", "PATCH"))
@@ -57,8 +69,11 @@ async def media_by_id(request: web.Request) -> web.Response:
             return exchange.answer(404, not_found, body=report)
         return exchange.answer(200, {"message": "OK"}, body=report)
     media = media_store.get(exchange.tenant, media_id)
-    if media is None or media.content is None:
-        return exchange.answer(404, not_found)
+    # Langfuse trusts the client's report of its upload, not the blob store.
+    unavailable = _not_available(media)
+    if unavailable is not None:
+        return exchange.answer(404, {"error": "LangfuseNotFoundError", "message": unavailable})
+    assert media is not None
     return exchange.answer(
         200,
         {
