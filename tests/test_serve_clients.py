@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from mockfuse.auth import basic_authorization
-from tests.support.client_envs import run_client
+from tests.support.client_envs import run_client, run_node_client
 from tests.test_cli import serve
 from tests.test_clients_otel import assert_media_resolved
 from tests.test_datasets import assert_dataset_read_back
@@ -105,3 +105,37 @@ def test_observations_and_v3_scores_read_back_by_the_current_sdk(served):
 
 def test_media_uploaded_and_resolved_by_the_current_sdk(served):
     assert_media_resolved(read_out("lf5", "lf5_media_workload.py", client_env(served)))
+
+
+@pytest.fixture(scope="module")
+def served_with_keys() -> Iterator[str]:
+    with serve("--keys", "pk-lf-ci:sk-lf-ci", "--project-id", "ci-project") as (_, url, _banner):
+        yield url
+
+
+def keyed_env(url: str, public_key: str, secret_key: str) -> dict[str, str]:
+    return {
+        **client_env(url),
+        "LANGFUSE_PUBLIC_KEY": public_key,
+        "LANGFUSE_SECRET_KEY": secret_key,
+    }
+
+
+@pytest.mark.parametrize("client", ["lf2", "lf5"])
+def test_each_python_sdks_auth_check_reports_the_keys_serve_was_given(served_with_keys, client):
+    right = keyed_env(served_with_keys, "pk-lf-ci", "sk-lf-ci")
+    assert read_out(client, "auth_check_workload.py", right) is True
+    for public_key, secret_key in (("pk-lf-ci", "sk-lf-wrong"), ("pk-lf-other", "sk-lf-ci")):
+        wrong = keyed_env(served_with_keys, public_key, secret_key)
+        # Both SDK generations raise the API client's error for Langfuse's 401.
+        assert read_out(client, "auth_check_workload.py", wrong) == "UnauthorizedError: 401"
+
+
+def test_the_current_js_sdk_is_refused_with_wrong_keys(served_with_keys):
+    def projects(public_key: str, secret_key: str) -> Any:
+        env = keyed_env(served_with_keys, public_key, secret_key)
+        result = run_node_client("js_current", "js_current_auth_check.cjs", env)
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    assert projects("pk-lf-ci", "sk-lf-ci") == ["ci-project"]
+    assert projects("pk-lf-ci", "sk-lf-wrong") == 401
