@@ -52,3 +52,16 @@ def test_the_current_js_sdk_manages_prompts_and_datasets_and_reads_back(mockfuse
         "error": "LangfuseNotFoundError",
         "message": "Prompt not found: 'js/missing' with label 'production'",
     }
+
+
+@pytest.mark.clients
+def test_the_current_js_sdk_lists_traces_through_langfuses_filter_parameter(mockfuse):
+    result = run_node_client("js_current", "js_current_filters.cjs", mockfuse.env)
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "user": ["checkout", "login"],
+        "tags": ["checkout"],
+        "metadata": ["checkout", "login"],
+        "names": ["checkout", "refund"],
+        "both": ["checkout"],
+        "badFilter": 400,
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -242,3 +244,56 @@ def test_list_filters_by_time_version_release_environment_and_order(mockfuse):
     sessions = "/api/public/sessions"
     assert ids_of(mockfuse, sessions, environment="prod") == ["sess"]
     assert ids_of(mockfuse, sessions, toTimestamp=T0.format(6)) == []
+
+
+def filtered(tenant, path, *conditions):
+    return get(tenant, path, filter=json.dumps(list(conditions)))
+
+
+def test_the_filter_parameter_on_observations_scores_and_sessions(captured):
+    generations = filtered(
+        captured,
+        "/api/public/observations",
+        {"type": "stringOptions", "column": "type", "operator": "any of", "value": ["GENERATION"]},
+        {"type": "number", "column": "latency", "operator": ">=", "value": 2},
+    ).json()["data"]
+    assert [o["id"] for o in generations] == ["o-2"]
+    later = filtered(
+        captured,
+        "/api/public/v2/observations",
+        {"type": "datetime", "column": "Start Time", "operator": ">", "value": T0.format(1)},
+    ).json()["data"]
+    assert [o["id"] for o in later] == ["o-2"]
+    roots = filtered(
+        captured,
+        "/api/public/observations",
+        {"type": "null", "column": "parentObservationId", "operator": "is null", "value": ""},
+    ).json()["data"]
+    assert [o["id"] for o in roots] == ["o-1"]
+    scores = filtered(
+        captured,
+        "/api/public/v2/scores",
+        {"type": "number", "column": "value", "operator": "=", "value": 1},
+    ).json()["data"]
+    assert [s["id"] for s in scores] == ["sc-1"]
+    sessions = filtered(
+        captured,
+        "/api/public/sessions",
+        {"type": "string", "column": "id", "operator": "starts with", "value": "s-"},
+    ).json()["data"]
+    assert [s["id"] for s in sessions] == ["s-1"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "not json",
+        '{"type": "string"}',
+        '[{"type": "string", "column": "name", "operator": ">", "value": "x"}]',
+        '[{"type": "number", "column": "latency", "operator": ">", "value": "x"}]',
+        '[{"type": "colour", "column": "name", "operator": "=", "value": "x"}]',
+    ],
+)
+def test_a_bad_filter_is_langfuses_400(captured, bad):
+    answer = get(captured, "/api/public/traces", filter=bad)
+    assert (answer.status_code, answer.json()["error"]) == (400, "InvalidRequestError")

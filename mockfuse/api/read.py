@@ -15,6 +15,7 @@ from aiohttp import web
 
 from mockfuse.api.exchange import Exchange, open_exchange
 from mockfuse.api.paging import bad_query, cursor_paged, not_found, paged
+from mockfuse.api.query_filter import FilterError, apply_filter, parse_filter
 from mockfuse.config import SERVICES
 from mockfuse.pricing import Model, ModelBook
 from mockfuse.projection import Entity
@@ -105,6 +106,15 @@ def _observation_view(
         "release": trace.get("release"),
         "promptId": prompt_id,
     }
+
+
+def _filtered(exchange: Exchange, items: list[Entity], query: Any) -> list[Entity] | web.Response:
+    """``items`` meeting the query's ``filter`` conditions, or Langfuse's 400 for a bad one."""
+    try:
+        conditions = parse_filter(query.get("filter"))
+    except FilterError as error:
+        return exchange.answer(400, {"message": str(error), "error": "InvalidRequestError"})
+    return apply_filter(items, conditions)
 
 
 def _filter(items: list[Entity], query: Any, fields: tuple[str, ...]) -> list[Entity]:
@@ -260,7 +270,8 @@ async def list_traces(request: web.Request, reading: Reading) -> web.Response:
         }
         for t in in_order
     ]
-    return paged(exchange, summaries)
+    filtered = _filtered(exchange, summaries, query)
+    return filtered if isinstance(filtered, web.Response) else paged(exchange, filtered)
 
 
 TRACE_FILTERS = ("userId", "name", "sessionId", "version", "release", "environment")
@@ -325,7 +336,8 @@ async def list_observations(request: web.Request, reading: Reading) -> web.Respo
     observations = _observations(reading, request.query)
     if isinstance(observations, str):
         return bad_query(reading.exchange, observations)
-    return paged(reading.exchange, [_as_v1(o) for o in observations])
+    filtered = _filtered(reading.exchange, [_as_v1(o) for o in observations], request.query)
+    return filtered if isinstance(filtered, web.Response) else paged(reading.exchange, filtered)
 
 
 def _observations(reading: Reading, query: Any) -> list[Entity] | str:
@@ -345,7 +357,10 @@ async def list_observations_v2(request: web.Request, reading: Reading) -> web.Re
     observations = _observations(reading, request.query)
     if isinstance(observations, str):
         return bad_query(reading.exchange, observations)
-    return cursor_paged(reading.exchange, observations, _as_v2)
+    filtered = _filtered(reading.exchange, observations, request.query)
+    if isinstance(filtered, web.Response):
+        return filtered
+    return cursor_paged(reading.exchange, filtered, _as_v2)
 
 
 def _as_v2(observation: Entity) -> Entity:
@@ -399,7 +414,8 @@ async def _list_scores(request: web.Request, reading: Reading) -> web.Response:
     scores = _scores(reading, request.query)
     if isinstance(scores, str):
         return bad_query(reading.exchange, scores)
-    return paged(reading.exchange, scores)
+    filtered = _filtered(reading.exchange, scores, request.query)
+    return filtered if isinstance(filtered, web.Response) else paged(reading.exchange, filtered)
 
 
 # v3's names for filters v2 spells otherwise; its other filters keep their v2 names.
@@ -508,6 +524,6 @@ async def list_sessions(request: web.Request, reading: Reading) -> web.Response:
     if isinstance(in_range, str):
         return bad_query(reading.exchange, in_range)
     newest_first = sorted(in_range, key=lambda s: s["createdAt"] or "", reverse=True)
-    return paged(
-        reading.exchange, [{k: v for k, v in s.items() if k != "traces"} for s in newest_first]
-    )
+    shown = [{k: v for k, v in s.items() if k != "traces"} for s in newest_first]
+    filtered = _filtered(reading.exchange, shown, request.query)
+    return filtered if isinstance(filtered, web.Response) else paged(reading.exchange, filtered)
