@@ -8,6 +8,7 @@ from pathlib import Path
 from aiohttp import web
 
 from mockfuse.auth import KeyRing
+from mockfuse.comments import CommentBook
 from mockfuse.datasets import DatasetBook
 from mockfuse.faults import FaultBook
 from mockfuse.journal import Journal, replay
@@ -57,11 +58,13 @@ class Services:
     windows: TestWindows = field(default_factory=TestWindows)
     datasets: DatasetBook = field(init=False)
     score_configs: ScoreConfigBook = field(init=False)
+    comments: CommentBook = field(init=False)
     keyring: KeyRing = field(init=False)
 
     def __post_init__(self) -> None:
         self.datasets = DatasetBook(self.config.project_id)
         self.score_configs = ScoreConfigBook(self.config.project_id)
+        self.comments = CommentBook(self.config.project_id)
         self.keyring = KeyRing(self.config.keys, strict=bool(self.config.keys))
         self.store = Store(
             max_requests=self.config.max_requests,

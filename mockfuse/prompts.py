@@ -155,6 +155,16 @@ class PromptBook:
                     }
         return None
 
+    def has_id(self, public_key: str | None, prompt_id: str) -> bool:
+        """Whether a version with this id is served to the tenant (a comment may name it)."""
+        with self._lock:
+            return any(
+                entry["_id"] == prompt_id
+                for (owner, _), versions in self._versions.items()
+                if owner in (public_key, None)
+                for entry in versions
+            )
+
     def id_of(self, public_key: str | None, name: Any, version: Any) -> str | None:
         """The id of version ``version`` of prompt ``name``, which a generation names."""
         if not isinstance(name, str) or not isinstance(version, int):

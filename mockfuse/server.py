@@ -20,6 +20,7 @@ from yarl import URL
 
 from mockfuse import admin, viewer
 from mockfuse.api import (
+    comments,
     datasets,
     health,
     ingestion,
@@ -158,6 +159,7 @@ def make_app(
         datasets,
         models,
         score_configs,
+        comments,
         read,
         admin,
         viewer,

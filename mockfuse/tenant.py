@@ -119,8 +119,8 @@ class MockfuseTenant:
         return tenant
 
     def close(self) -> None:
-        """Forget this tenant's prompts, media, datasets, models, score configs and fault
-        rules, and its captures unless it is a test's window (those stay readable in the
+        """Forget this tenant's prompts, media, datasets, models, score configs, comments and
+        fault rules, and its captures unless it is a test's window (those stay readable in the
         viewer for a while: see ``mockfuse.windows.KEEP_FINISHED``)."""
         for separate in self._separate:
             separate.close()
@@ -131,6 +131,7 @@ class MockfuseTenant:
         services.datasets.forget(self.tenant)
         services.models.forget(self.tenant)
         services.score_configs.forget(self.tenant)
+        services.comments.forget(self.tenant)
         if self.window is None:
             self._store.clear(self.tenant)
             services.keyring.forget(self.public_key)
