@@ -25,6 +25,7 @@ from mockfuse.api import (
     health,
     ingestion,
     media,
+    metrics,
     models,
     otel,
     projects,
@@ -161,6 +162,7 @@ def make_app(
         score_configs,
         comments,
         read,
+        metrics,
         admin,
         viewer,
     )
