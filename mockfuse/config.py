@@ -7,6 +7,7 @@ from pathlib import Path
 
 from aiohttp import web
 
+from mockfuse.annotation_queues import AnnotationQueueBook
 from mockfuse.auth import KeyRing
 from mockfuse.comments import CommentBook
 from mockfuse.datasets import DatasetBook
@@ -59,6 +60,7 @@ class Services:
     datasets: DatasetBook = field(init=False)
     score_configs: ScoreConfigBook = field(init=False)
     comments: CommentBook = field(init=False)
+    annotation_queues: AnnotationQueueBook = field(default_factory=AnnotationQueueBook)
     keyring: KeyRing = field(init=False)
 
     def __post_init__(self) -> None:

@@ -20,6 +20,7 @@ from yarl import URL
 
 from mockfuse import admin, viewer
 from mockfuse.api import (
+    annotation_queues,
     comments,
     datasets,
     health,
@@ -161,6 +162,7 @@ def make_app(
         models,
         score_configs,
         comments,
+        annotation_queues,
         read,
         metrics,
         admin,

@@ -119,9 +119,10 @@ class MockfuseTenant:
         return tenant
 
     def close(self) -> None:
-        """Forget this tenant's prompts, media, datasets, models, score configs, comments and
-        fault rules, and its captures unless it is a test's window (those stay readable in the
-        viewer for a while: see ``mockfuse.windows.KEEP_FINISHED``)."""
+        """Forget what this tenant made (prompts, media, datasets, models, score configs,
+        comments, annotation queues, fault rules), and its captures unless it is a test's
+        window (those stay readable in the viewer for a while: see
+        ``mockfuse.windows.KEEP_FINISHED``)."""
         for separate in self._separate:
             separate.close()
         services = self._services
@@ -132,6 +133,7 @@ class MockfuseTenant:
         services.models.forget(self.tenant)
         services.score_configs.forget(self.tenant)
         services.comments.forget(self.tenant)
+        services.annotation_queues.forget(self.tenant)
         if self.window is None:
             self._store.clear(self.tenant)
             services.keyring.forget(self.public_key)
