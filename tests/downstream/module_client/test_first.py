@@ -14,11 +14,14 @@ def test_the_module_level_client_reports_to_mockfuse(mockfuse, question):
     mockfuse.assert_snapshot()
 
 
-def test_the_session_environment_names_mockfuse(mockfuse):
+def test_the_session_environment_names_mockfuse(mockfuse, question):
     # mockfuse_autostart set these before any conftest or test module was imported.
     assert os.environ["LANGFUSE_HOST"] == os.environ["LANGFUSE_BASE_URL"] == mockfuse.url
     assert os.environ["LANGFUSE_PUBLIC_KEY"] == mockfuse.public_key
     assert langfuse.auth_check()
+    summarize(question)
+    langfuse.flush()
+    only_trace(mockfuse, "summarize", question)
 
 
 def test_a_score_on_the_trace(mockfuse, question):

@@ -1,5 +1,5 @@
 import pytest
-from app import ask_async
+from app import ask, ask_async
 from langfuse import get_client
 
 from conftest import only_trace
@@ -15,11 +15,17 @@ async def test_async_observe(mockfuse, question):
     mockfuse.assert_snapshot()
 
 
-def test_a_prompt_this_test_added(mockfuse):
-    mockfuse.add_prompt("greeting", "Hello from the first prompt test")
-    assert get_client().get_prompt("greeting").prompt == "Hello from the first prompt test"
+def asked_with_prompt(mockfuse, question, text):
+    mockfuse.add_prompt("greeting", text)
+    assert get_client().get_prompt("greeting").prompt == text
+    ask(question)
+    get_client().flush()
+    only_trace(mockfuse, "ask", question)
 
 
-def test_a_prompt_is_not_served_from_the_last_tests_cache(mockfuse):
-    mockfuse.add_prompt("greeting", "Hello from the second prompt test")
-    assert get_client().get_prompt("greeting").prompt == "Hello from the second prompt test"
+def test_a_prompt_this_test_added(mockfuse, question):
+    asked_with_prompt(mockfuse, question, "Hello from the first prompt test")
+
+
+def test_a_prompt_is_not_served_from_the_last_tests_cache(mockfuse, question):
+    asked_with_prompt(mockfuse, question, "Hello from the second prompt test")
