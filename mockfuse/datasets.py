@@ -145,7 +145,7 @@ class DatasetBook:
                     "sourceObservationId": None,
                     "datasetId": dataset["id"],
                     "datasetName": dataset["name"],
-                    # Media references in the item's values, which Langfuse resolves: none.
+                    # Filled in where the item is answered (mockfuse.api.media).
                     "mediaReferences": [],
                     "createdAt": now,
                 }

@@ -11,12 +11,32 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 import secrets
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 MEDIA_ID_LENGTH = 22
+# What an SDK puts where the media was: "@@@langfuseMedia:type=image/png|id=...|source=bytes@@@".
+REFERENCE = re.compile(r"@@@langfuseMedia:type=[^|]+\|id=(?P<id>[^|]+)\|source=[^@]+@@@")
+
+
+def references_in(value: Any, path: str = "$") -> Iterator[tuple[str, str, str]]:
+    """Each media reference string in a JSON value: its JSONPath in bracket form
+    (``$['gallery'][0]``), the string, and the media id it names."""
+    if isinstance(value, str):
+        match = REFERENCE.fullmatch(value)
+        if match is not None:
+            yield path, value, match["id"]
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            quoted = str(key).replace("\\", "\\\\").replace("'", "\\'")
+            yield from references_in(item, f"{path}['{quoted}']")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from references_in(item, f"{path}[{index}]")
 
 
 def media_id_for(sha256_base64: str) -> str:

@@ -38,6 +38,7 @@ def test_the_current_js_sdk_manages_prompts_and_datasets_and_reads_back(mockfuse
         "latestAfterDelete": 1,  # "latest" moved back when version 2 was deleted
         "fallback": [True, "Bye Ada"],
         "dataset": ["js-current-set", "from the current js sdk", [["js-item-1", {"q": 1}, 2]]],
+        "media": [True, "image/png", True],
         "trace": ["js-read-back", {"question": "read me back"}, ["js-read-back"]],
     }
     # The SDK URL-encodes a name's slash; Langfuse's router (and mockfuse's) decodes it.

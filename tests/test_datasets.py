@@ -3,6 +3,7 @@ answers Langfuse gives to what the SDKs never send."""
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -247,3 +248,16 @@ def test_sdk_5_runs_an_experiment_over_a_dataset(mockfuse):
     traces = {t["id"]: t for t in mockfuse.traces}
     for trace_id, value in ((france_trace, 0.0), (italy[3], 1.0)):
         assert [(s["name"], s["value"]) for s in traces[trace_id]["scores"]] == [("exact", value)]
+
+
+@pytest.mark.clients
+def test_dataset_item_media_comes_back_as_the_sdks_media_references(mockfuse):
+    seen = json.loads(run_client("lf5", "lf5_dataset_media_workload.py", mockfuse.env).stdout)
+    for name, content in (("gallery", b"first picture"), ("expected", b"second picture")):
+        rebuilt = seen[name]
+        assert (rebuilt["type"], rebuilt["content_type"]) == ("LangfuseMediaReference", "image/png")
+        assert base64.b64decode(rebuilt["bytes"]) == b"\x89PNG\r\n\x1a\n " + content
+    assert seen["references"] == [
+        ["expectedOutput", "$", True],
+        ["input", "$['gallery'][0]", True],
+    ]

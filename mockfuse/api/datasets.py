@@ -17,6 +17,7 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from mockfuse.api.exchange import Exchange, open_exchange
+from mockfuse.api.media import dataset_item_view
 from mockfuse.api.paging import bad_query, not_found, paged
 from mockfuse.config import SERVICES
 from mockfuse.datasets import DatasetBook, DatasetError, DatasetNotFound
@@ -103,13 +104,22 @@ datasets_route("/api/public/v2/datasets/{name}", get=_get_dataset)
 
 
 def _with_items_and_runs(
-    book: DatasetBook, tenant: str | None, dataset: dict[str, Any], *, whole: bool
+    request: web.Request,
+    book: DatasetBook,
+    tenant: str | None,
+    dataset: dict[str, Any],
+    *,
+    whole: bool,
 ) -> dict[str, Any]:
     items = book.items(tenant, dataset_name=dataset["name"])
     runs = book.runs(tenant, dataset["name"])
     return {
         **{k: v for k, v in dataset.items() if k not in ("inputSchema", "expectedOutputSchema")},
-        "items": items if whole else [item["id"] for item in items],
+        "items": (
+            [dataset_item_view(request, tenant, item) for item in items]
+            if whole
+            else [item["id"] for item in items]
+        ),
         "runs": [run["name"] for run in runs],
     }
 
@@ -120,21 +130,23 @@ async def _create_dataset_v1(request: web.Request, exchange: Exchange, book: Dat
         return spec
     key = exchange.tenant
     dataset = book.upsert_dataset(key, spec)
-    created = _with_items_and_runs(book, key, dataset, whole=True)
+    created = _with_items_and_runs(request, book, key, dataset, whole=True)
     created["runs"] = book.runs(key, dataset["name"])  # v1's create answers whole runs
     return exchange.answer(200, created, body=spec)
 
 
 async def _list_datasets_v1(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
     key = exchange.tenant
-    datasets = [_with_items_and_runs(book, key, d, whole=False) for d in book.datasets(key)]
+    datasets = [
+        _with_items_and_runs(request, book, key, d, whole=False) for d in book.datasets(key)
+    ]
     return paged(exchange, datasets)
 
 
 async def _get_dataset_v1(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
     key = exchange.tenant
     dataset = _by_name(request.match_info["name"], lambda name: book.dataset(key, name))
-    return exchange.answer(200, _with_items_and_runs(book, key, dataset, whole=True))
+    return exchange.answer(200, _with_items_and_runs(request, book, key, dataset, whole=True))
 
 
 datasets_route("/api/public/datasets", post=_create_dataset_v1, get=_list_datasets_v1)
@@ -149,12 +161,12 @@ async def _upsert_item(request: web.Request, exchange: Exchange, book: DatasetBo
     if isinstance(spec, web.Response):
         return spec
     name = spec.get("datasetName")
+    tenant = exchange.tenant
     if not isinstance(name, str):
-        return exchange.answer(200, book.upsert_item(exchange.tenant, spec), body=spec)
-    item = _by_name(
-        name, lambda name: book.upsert_item(exchange.tenant, {**spec, "datasetName": name})
-    )
-    return exchange.answer(200, item, body=spec)
+        item = book.upsert_item(tenant, spec)
+    else:
+        item = _by_name(name, lambda name: book.upsert_item(tenant, {**spec, "datasetName": name}))
+    return exchange.answer(200, dataset_item_view(request, tenant, item), body=spec)
 
 
 async def _list_items(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
@@ -169,11 +181,13 @@ async def _list_items(request: web.Request, exchange: Exchange, book: DatasetBoo
         )
 
     name = query.get("datasetName")
-    return paged(exchange, items(None) if name is None else _by_name(name, items))
+    found = items(None) if name is None else _by_name(name, items)
+    return paged(exchange, [dataset_item_view(request, exchange.tenant, item) for item in found])
 
 
 async def _get_item(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    return exchange.answer(200, book.item(exchange.tenant, request.match_info["item_id"]))
+    item = book.item(exchange.tenant, request.match_info["item_id"])
+    return exchange.answer(200, dataset_item_view(request, exchange.tenant, item))
 
 
 async def _delete_item(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:

@@ -4,11 +4,13 @@ the upload target and the download URL ``GET`` answers with."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from mockfuse.api.exchange import LARGEST_BODY, open_exchange, parse_json
 from mockfuse.config import SERVICES
-from mockfuse.media import Media, MediaError
+from mockfuse.media import Media, MediaError, references_in
 
 routes = web.RouteTableDef()
 
@@ -33,6 +35,44 @@ async def create_media(request: web.Request) -> web.Response:
         f"{_origin(request)}/_mockfuse/uploads/{media.upload_token}" if needs_upload else None
     )
     return exchange.answer(201, {"uploadUrl": upload_url, "mediaId": media.media_id}, body=body)
+
+
+def download_view(request: web.Request, media: Media) -> dict[str, Any]:
+    """How Langfuse shows media to download: its metadata and a URL (mockfuse's own)."""
+    return {
+        "mediaId": media.media_id,
+        "contentType": media.content_type,
+        "contentLength": media.content_length,
+        "url": f"{_origin(request)}/_mockfuse/media/{media.upload_token}",
+        "urlExpiry": "2099-01-01T00:00:00.000Z",
+    }
+
+
+def dataset_item_view(
+    request: web.Request, tenant: str | None, item: dict[str, Any]
+) -> dict[str, Any]:
+    """A dataset item with its ``mediaReferences``, as Langfuse answers it: each media
+    reference string in its input, expected output or metadata whose media was uploaded for
+    this item's field (and reported uploaded), with where it is and how to download it."""
+    media_store = request.app[SERVICES].media
+    references = []
+    for field in ("input", "expectedOutput", "metadata"):
+        for path, reference, media_id in references_in(item.get(field)):
+            media = media_store.get(tenant, media_id)
+            linked = media is not None and any(
+                link.get("datasetItemId") == item["id"] and link.get("field") == field
+                for link in media.links
+            )
+            if media is not None and linked and _not_available(media) is None:
+                references.append(
+                    {
+                        "field": field,
+                        "referenceString": reference,
+                        "jsonPath": path,
+                        "media": download_view(request, media),
+                    }
+                )
+    return {**item, "mediaReferences": references}
 
 
 def _not_available(media: Media | None) -> str | None:
@@ -74,17 +114,7 @@ async def media_by_id(request: web.Request) -> web.Response:
     if unavailable is not None:
         return exchange.answer(404, {"error": "LangfuseNotFoundError", "message": unavailable})
     assert media is not None
-    return exchange.answer(
-        200,
-        {
-            "mediaId": media.media_id,
-            "contentType": media.content_type,
-            "contentLength": media.content_length,
-            "uploadedAt": media.uploaded_at,
-            "url": f"{_origin(request)}/_mockfuse/media/{media.upload_token}",
-            "urlExpiry": "2099-01-01T00:00:00.000Z",
-        },
-    )
+    return exchange.answer(200, {**download_view(request, media), "uploadedAt": media.uploaded_at})
 
 
 @routes.put("/_mockfuse/uploads/{token}")

@@ -1,10 +1,12 @@
 // The current Langfuse JS SDK's own calls beyond tracing: prompts (create, get, fallback,
-// delete), datasets and their items, and reading a trace back through the API client.
+// delete), datasets and their items (one carrying media), and reading a trace back through
+// the API client.
 // Prints what it read as JSON.
 const { NodeSDK } = require("@opentelemetry/sdk-node");
 const { LangfuseSpanProcessor } = require("@langfuse/otel");
 const { startActiveObservation } = require("@langfuse/tracing");
 const { LangfuseClient } = require("@langfuse/client");
+const { LangfuseMedia, LangfuseMediaReference } = require("@langfuse/core");
 
 async function main() {
   const processor = new LangfuseSpanProcessor();
@@ -29,8 +31,19 @@ async function main() {
 
   await langfuse.api.datasets.create({ name: "js-current-set", description: "from the current js sdk" });
   await langfuse.api.datasetItems.create({ datasetName: "js-current-set", id: "js-item-1", input: { q: 1 }, expectedOutput: 2 });
+  const picture = Buffer.from("\x89PNG\r\n\x1a\n a picture from js", "latin1");
+  await langfuse.dataset.createItem({
+    datasetName: "js-current-set",
+    id: "js-item-2",
+    input: { gallery: [new LangfuseMedia({ source: "bytes", contentBytes: picture, contentType: "image/png" })] },
+  });
   const dataset = await langfuse.dataset.get("js-current-set");
-  seen.dataset = [dataset.name, dataset.description, dataset.items.map((item) => [item.id, item.input, item.expectedOutput])];
+  const plain = dataset.items.find((item) => item.id === "js-item-1");
+  seen.dataset = [dataset.name, dataset.description, [[plain.id, plain.input, plain.expectedOutput]]];
+  // The SDK rebuilt its media reference from the item's mediaReferences.
+  const reference = dataset.items.find((item) => item.id === "js-item-2").input.gallery[0];
+  const downloaded = Buffer.from(await (await fetch(reference.url)).arrayBuffer());
+  seen.media = [reference instanceof LangfuseMediaReference, reference.contentType, downloaded.equals(picture)];
 
   const traceId = await startActiveObservation("js-read-back", async (root) => {
     root.update({ input: { question: "read me back" } });
