@@ -10,7 +10,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from mockfuse.annotation_queues import AnnotationQueueBook, QueueError, QueueNotFound
-from mockfuse.api.exchange import Exchange, open_exchange
+from mockfuse.api.exchange import Exchange, open_full_access
 from mockfuse.api.paging import not_found, paged
 from mockfuse.config import SERVICES
 
@@ -21,12 +21,9 @@ PREFIX = "/api/public/annotation-queues"
 async def _open(
     request: web.Request, *methods: str
 ) -> tuple[Exchange, AnnotationQueueBook] | web.Response:
-    exchange = await open_exchange(request, methods=methods)
+    exchange = await open_full_access(request, methods=methods)
     if isinstance(exchange, web.Response):
         return exchange
-    refused = exchange.refuse_scores_only_key()
-    if refused is not None:
-        return refused
     return exchange, request.app[SERVICES].annotation_queues
 
 

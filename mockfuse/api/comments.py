@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockfuse.api.exchange import Exchange, open_exchange
+from mockfuse.api.exchange import Exchange, open_full_access
 from mockfuse.api.paging import not_found, paged
 from mockfuse.comments import NOT_FOUND, CommentError, CommentTargetMissing, Exists
 from mockfuse.config import SERVICES, Services
@@ -39,12 +39,9 @@ def _exists(services: Services, tenant: str | None) -> Exists:
 
 @routes.route("*", "/api/public/comments")
 async def comments(request: web.Request) -> web.Response:
-    exchange = await open_exchange(request, methods=("GET", "POST"))
+    exchange = await open_full_access(request, methods=("GET", "POST"))
     if isinstance(exchange, web.Response):
         return exchange
-    refused = exchange.refuse_scores_only_key()
-    if refused is not None:
-        return refused
     services = request.app[SERVICES]
     book = services.comments
     if request.method == "GET":
@@ -70,11 +67,8 @@ async def comments(request: web.Request) -> web.Response:
 
 @routes.route("*", "/api/public/comments/{comment_id}")
 async def comment(request: web.Request) -> web.Response:
-    exchange = await open_exchange(request, methods=("GET",))
+    exchange = await open_full_access(request, methods=("GET",))
     if isinstance(exchange, web.Response):
         return exchange
-    refused = exchange.refuse_scores_only_key()
-    if refused is not None:
-        return refused
     found = request.app[SERVICES].comments.get(exchange.tenant, request.match_info["comment_id"])
     return not_found(exchange, NOT_FOUND) if found is None else exchange.answer(200, found)

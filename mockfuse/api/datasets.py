@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from mockfuse.api.exchange import Exchange, open_exchange
+from mockfuse.api.exchange import Exchange, open_full_access
 from mockfuse.api.media import dataset_item_view
 from mockfuse.api.paging import bad_query, not_found, paged
 from mockfuse.config import SERVICES
@@ -32,12 +32,9 @@ def datasets_route(path: str, **handlers: Work) -> None:
     400 and 404 answers."""
 
     async def route(request: web.Request) -> web.Response:
-        exchange = await open_exchange(request, methods=[m.upper() for m in handlers])
+        exchange = await open_full_access(request, methods=[m.upper() for m in handlers])
         if isinstance(exchange, web.Response):
             return exchange
-        refused = exchange.refuse_scores_only_key()
-        if refused is not None:
-            return refused
         book = request.app[SERVICES].datasets
         try:
             return await handlers[request.method.lower()](request, exchange, book)

@@ -297,3 +297,13 @@ async def open_exchange(
             return exchange.answer_fault(rule)
         exchange.fault = rule
     return exchange
+
+
+async def open_full_access(
+    request: web.Request, *, methods: Iterable[str], limit: int = ONE_MEGABYTE
+) -> Exchange | web.Response:
+    """``open_exchange`` for a route that a key which may send scores only is refused."""
+    exchange = await open_exchange(request, methods=methods, limit=limit)
+    if isinstance(exchange, web.Response):
+        return exchange
+    return exchange.refuse_scores_only_key() or exchange

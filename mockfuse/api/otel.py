@@ -14,7 +14,12 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import LARGEST_BODY, TooLarge, open_exchange, parse_json
+from mockfuse.api.exchange import (
+    LARGEST_BODY,
+    TooLarge,
+    open_full_access,
+    parse_json,
+)
 from mockfuse.api.ingestion_schema import envelope_issues
 from mockfuse.otel.mapping import events_from_spans
 from mockfuse.otel.spans import (
@@ -42,12 +47,9 @@ def _logged(body: bytes, protobuf: bool) -> list[dict[str, Any]]:
 
 @routes.route("*", "/api/public/otel/v1/traces")
 async def otel_traces(request: web.Request) -> web.Response:
-    exchange = await open_exchange(request, methods=("POST",), limit=LARGEST_BODY)
+    exchange = await open_full_access(request, methods=("POST",), limit=LARGEST_BODY)
     if isinstance(exchange, web.Response):
         return exchange
-    refused = exchange.refuse_scores_only_key()
-    if refused is not None:
-        return refused
     version = request.headers.get("x-langfuse-ingestion-version")
     if version is not None and not (version.isdigit() and int(version) <= MAX_INGESTION_VERSION):
         message = (

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import Exchange, open_exchange
+from mockfuse.api.exchange import Exchange, open_full_access
 from mockfuse.api.paging import bad_query, cursor_paged, not_found, paged
 from mockfuse.api.query_filter import FilterError, apply_filter, parse_filter
 from mockfuse.config import SERVICES
@@ -207,12 +207,9 @@ def reading(handler: ReadHandler) -> Handler:
     """A GET handler of the read API; a key that may send scores only is refused."""
 
     async def route(request: web.Request) -> web.Response:
-        exchange = await open_exchange(request, methods=("GET",))
+        exchange = await open_full_access(request, methods=("GET",))
         if isinstance(exchange, web.Response):
             return exchange
-        refused = exchange.refuse_scores_only_key()
-        if refused is not None:
-            return refused
         services = request.app[SERVICES]
         reading = Reading(
             exchange,

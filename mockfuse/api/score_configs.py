@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockfuse.api.exchange import Exchange, open_exchange
+from mockfuse.api.exchange import Exchange, open_full_access
 from mockfuse.api.paging import not_found, paged
 from mockfuse.config import SERVICES
 from mockfuse.score_configs import NOT_FOUND, ScoreConfigBook, ScoreConfigError
@@ -17,12 +17,9 @@ routes = web.RouteTableDef()
 async def _open(
     request: web.Request, *methods: str
 ) -> tuple[Exchange, ScoreConfigBook] | web.Response:
-    exchange = await open_exchange(request, methods=methods)
+    exchange = await open_full_access(request, methods=methods)
     if isinstance(exchange, web.Response):
         return exchange
-    refused = exchange.refuse_scores_only_key()
-    if refused is not None:
-        return refused
     return exchange, request.app[SERVICES].score_configs
 
 
