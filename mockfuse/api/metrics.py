@@ -1,15 +1,19 @@
-"""``GET /api/public/metrics/daily``: a tenant's traces, observations, usage and cost per
-day, and per model within each day, computed from its projection as Langfuse computes them
-from its tables (``web/src/features/public-api/server/dailyMetrics.ts``)."""
+"""The metrics API: ``GET /api/public/metrics?query={...}`` and its v2 (no traces view; SDK
+5.x's ``api.metrics``), answered by ``mockfuse.metrics_query``, and
+``GET /api/public/metrics/daily``, a tenant's traces, observations, usage and cost per day, and
+per model within each day, computed from its projection as Langfuse computes them from its
+tables (``web/src/features/public-api/server/dailyMetrics.ts``)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
 from mockfuse.api.paging import bad_query, paged
 from mockfuse.api.read import Reading, reading
+from mockfuse.metrics_query import MetricsQueryError, run_query
 from mockfuse.projection import Entity
 from mockfuse.timestamps import parse_timestamp
 
@@ -118,4 +122,19 @@ async def _daily(request: web.Request, reading: Reading) -> web.Response:
     return paged(reading.exchange, daily_metrics(selected))
 
 
+def _query(version: int) -> Callable[[web.Request, Reading], Awaitable[web.Response]]:
+    async def answer(request: web.Request, reading: Reading) -> web.Response:
+        try:
+            query = request.query.get("query")
+            rows = run_query(query, reading.traces, reading.scores, version=version)
+        except MetricsQueryError as error:
+            refusal = {"message": str(error), "error": "InvalidRequestError"}
+            return reading.exchange.answer(400, refusal)
+        return reading.exchange.answer(200, {"data": rows})
+
+    return answer
+
+
 routes.route("*", "/api/public/metrics/daily")(reading(_daily))
+routes.route("*", "/api/public/metrics")(reading(_query(1)))
+routes.route("*", "/api/public/v2/metrics")(reading(_query(2)))

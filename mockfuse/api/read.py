@@ -15,11 +15,11 @@ from aiohttp import web
 
 from mockfuse.api.exchange import Exchange, open_full_access
 from mockfuse.api.paging import bad_query, cursor_paged, not_found, paged
-from mockfuse.api.query_filter import FilterError, apply_filter, parse_filter
 from mockfuse.config import SERVICES
 from mockfuse.pricing import Model, ModelBook
 from mockfuse.projection import Entity
 from mockfuse.prompts import PromptBook
+from mockfuse.query_filter import FilterError, apply_filter, parse_filter
 from mockfuse.store import Store
 from mockfuse.timestamps import parse_timestamp
 
