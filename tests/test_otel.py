@@ -111,10 +111,12 @@ def test_an_otlp_json_export_like_langfuse_otel_is_mapped_as_langfuse_maps_it(mo
         "user-7",
         "sess-9",
     )
+    # Metadata as Langfuse keeps it: the client's, and the resource's and scope's attributes.
+    scope = {"name": "langfuse-sdk", "version": "5.10.1", "attributes": {}}
     assert (trace["tags"], trace["public"], trace["metadata"]) == (
         ["js", "otel"],
         True,
-        {"plan": "pro"},
+        {"plan": "pro", "resourceAttributes": {}, "scope": scope},
     )
     assert (trace["input"], trace["output"]) == ({"text": "hi"}, {"text": "hello"})
     assert trace["environment"] == "staging"
@@ -131,7 +133,7 @@ def test_an_otlp_json_export_like_langfuse_otel_is_mapped_as_langfuse_maps_it(mo
     assert llm["usageDetails"] == {"input": 3, "output": 5, "total": 8}
     assert llm["costDetails"] == {"total": 0.002}
     assert llm["completionStartTime"] == "2026-11-27T10:00:00.500Z"
-    assert llm["metadata"] == {"attempt": 1}
+    assert llm["metadata"] == {"attempt": 1, "resourceAttributes": {}, "scope": scope}
     assert (llm["promptName"], llm["promptVersion"]) == ("greeting", 3)
     assert (llm["level"], llm["statusMessage"]) == ("ERROR", "slow")
 
@@ -335,3 +337,57 @@ def test_an_invalid_score_gets_400(mockfuse, payload):
     assert response.status_code == 400
     assert response.json()["message"] == "Invalid request data"
     assert mockfuse.scores == []
+
+
+STEP = "langfuse.observation.metadata.step"
+
+
+def test_metadata_holds_what_langfuse_keeps_and_snapshots_leave_the_process_out(mockfuse):
+    """A root span's observation metadata is its trace's too; another instrumentation's span
+    keeps its remaining attributes as text; resource and scope attributes are per process."""
+    export = {
+        "resourceSpans": [
+            {
+                "resource": {
+                    "attributes": [
+                        {"key": "service.name", "value": {"stringValue": "shop"}},
+                        {"key": "process.pid", "value": {"intValue": "4242"}},
+                    ]
+                },
+                "scopeSpans": [
+                    {
+                        "scope": {"name": "openinference.instrumentation", "version": "1.2"},
+                        "spans": [
+                            {
+                                "traceId": "ab" * 16,
+                                "spanId": "cd" * 8,
+                                "name": "answer",
+                                "startTimeUnixNano": "1764255338000000000",
+                                "endTimeUnixNano": "1764255339000000000",
+                                "attributes": [
+                                    {"key": STEP, "value": {"stringValue": "first"}},
+                                    {"key": "llm.temperature", "value": {"doubleValue": 0.5}},
+                                    {"key": "input.value", "value": {"stringValue": "hi"}},
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            }
+        ]
+    }  # fmt: skip
+    assert post_otlp(mockfuse, json.dumps(export).encode()).status_code == 200
+    [trace] = mockfuse.traces
+    resource = {"service.name": "shop", "process.pid": 4242}
+    scope = {"name": "openinference.instrumentation", "version": "1.2", "attributes": {}}
+    expected = {
+        "step": "first",
+        "attributes": {STEP: "first", "llm.temperature": "0.5"},
+        "resourceAttributes": resource,
+        "scope": scope,
+    }
+    assert trace["metadata"] == trace["observations"][0]["metadata"] == expected
+    [shown] = mockfuse.snapshot()
+    assert "resourceAttributes" not in shown["metadata"] and "scope" not in shown["metadata"]
+    [kept] = mockfuse.snapshot(keep=["*metadata.resourceAttributes"])
+    assert kept["metadata"]["resourceAttributes"] == resource

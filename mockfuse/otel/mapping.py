@@ -6,10 +6,11 @@ that carries trace attributes (SDK 5.x stamps them on every span), also becomes 
 ``trace-create``. Envelope ids derive from the span, so an exporter's retry of the same
 spans is stored once.
 
-Where Langfuse would also copy every raw span attribute and the resource attributes into an
-observation's metadata, mockfuse keeps only the metadata the client set: the raw spans stay
-in the request log, and a snapshot stays free of per-process values such as
-``service.instance.id``.
+Metadata is Langfuse's: what the client set, the resource's and instrumentation scope's
+attributes (``resourceAttributes``, ``scope``), and for spans of other instrumentations than
+Langfuse's SDKs their remaining span attributes (``attributes``, values as strings). A root
+span's own observation metadata is its trace's too. Snapshots leave the per-process resource
+and scope values out unless kept (``mockfuse.snapshot.normalize``).
 """
 
 from __future__ import annotations
@@ -212,6 +213,52 @@ def _is_root(span: Span) -> bool:
     )
 
 
+# Attributes Langfuse reads as input or output, left out of ``metadata.attributes``.
+_IO_KEYS = frozenset(
+    {
+        "langfuse.trace.input", "langfuse.trace.output", "langfuse.observation.input",
+        "langfuse.observation.output", "ai.prompt.messages", "ai.prompt", "ai.toolCall.args",
+        "ai.response.text", "ai.result.text", "ai.toolCall.result", "ai.response.object",
+        "ai.result.object", "ai.response.toolCalls", "ai.result.toolCalls",
+        "gcp.vertex.agent.llm_request", "gcp.vertex.agent.llm_response",
+        "gcp.vertex.agent.tool_call_args", "gcp.vertex.agent.tool_response", "prompt",
+        "all_messages_events", "events", "lk.input_text", "lk.user_transcript", "lk.chat_ctx",
+        "lk.user_input", "lk.function_tool.output", "lk.response.text", "mlflow.spanInputs",
+        "mlflow.spanOutputs", "traceloop.entity.input", "traceloop.entity.output",
+        "input.value", "output.value", "final_result", "pydantic_ai.all_messages", "input",
+        "output", "gen_ai.input.messages", "gen_ai.output.messages",
+        "gen_ai.tool.call.arguments", "gen_ai.tool.call.result",
+    }
+)  # fmt: skip
+_IO_PREFIXES = ("gen_ai.prompt", "gen_ai.completion", "llm.input_messages", "llm.output_messages")
+
+
+def _as_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
+def _metadata(span: Span, *own: dict[str, Any] | None) -> dict[str, Any]:
+    """Langfuse's metadata of an event from ``span``: the resource's trace metadata, ``own``
+    metadata in order, the span's other attributes (not for Langfuse's SDKs), and the
+    resource and scope attributes."""
+    metadata = dict(_prefixed(span.resource_attributes, "langfuse.trace.metadata") or {})
+    for part in own:
+        metadata.update(part or {})
+    if not span.scope_name.startswith("langfuse-sdk"):
+        metadata["attributes"] = {
+            key: _as_text(value)
+            for key, value in span.attributes.items()
+            if key not in _IO_KEYS and not key.startswith(_IO_PREFIXES)
+        }
+    metadata["resourceAttributes"] = span.resource_attributes
+    metadata["scope"] = {
+        "name": span.scope_name,
+        "version": span.scope_version,
+        "attributes": span.scope_attributes,
+    }
+    return metadata
+
+
 def _observation_body(span: Span, kind: str, root: bool) -> dict[str, Any]:
     attributes = span.attributes
     level = attributes.get("langfuse.observation.level")
@@ -227,7 +274,7 @@ def _observation_body(span: Span, kind: str, root: bool) -> dict[str, Any]:
         "endTime": _iso(span.end_unix_nano) if span.end_unix_nano else None,
         "input": _decoded(_first(attributes, *_INPUT_KEYS)),
         "output": _decoded(_first(attributes, *_OUTPUT_KEYS)),
-        "metadata": _prefixed(attributes, "langfuse.observation.metadata"),
+        "metadata": _metadata(span, _prefixed(attributes, "langfuse.observation.metadata")),
         "level": level,
         "statusMessage": attributes.get("langfuse.observation.status_message")
         or span.status_message
@@ -265,7 +312,7 @@ def _trace_body(span: Span, observation: dict[str, Any], root: bool) -> dict[str
         ),
         "tags": _tags(_first(attributes, "langfuse.trace.tags", "langfuse.tags")),
         "public": public in (True, "true") if public is not None else None,
-        "metadata": _prefixed(attributes, "langfuse.trace.metadata"),
+        "metadata": _trace_metadata(span, root),
         "release": _setting(span, "langfuse.release"),
         "version": _setting(span, "langfuse.version"),
         "environment": _setting(span, "langfuse.environment"),
@@ -275,6 +322,15 @@ def _trace_body(span: Span, observation: dict[str, Any], root: bool) -> dict[str
         or (observation.get("output") if root else None),
     }
     return {key: value for key, value in body.items() if value is not None}
+
+
+def _trace_metadata(span: Span, root: bool) -> dict[str, Any]:
+    trace = _prefixed(span.attributes, "langfuse.trace.metadata")
+    if not root:  # a span that updates its trace: the trace's metadata only
+        metadata = _metadata(span, trace)
+        metadata.pop("attributes", None)
+        return metadata
+    return _metadata(span, trace, _prefixed(span.attributes, "langfuse.observation.metadata"))
 
 
 def events_from_spans(spans: list[Span]) -> list[Event]:

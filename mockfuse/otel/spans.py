@@ -37,6 +37,8 @@ class Span:
     attributes: dict[str, Any] = field(default_factory=dict)
     resource_attributes: dict[str, Any] = field(default_factory=dict)
     scope_name: str = ""
+    scope_version: str = ""
+    scope_attributes: dict[str, Any] = field(default_factory=dict)
     status_code: int = 0
     status_message: str = ""
 
@@ -117,6 +119,8 @@ def spans_from_protobuf(body: bytes) -> list[Span]:
                         attributes=_proto_attributes(span.attributes),
                         resource_attributes=resource,
                         scope_name=scope_spans.scope.name,
+                        scope_version=scope_spans.scope.version,
+                        scope_attributes=_proto_attributes(scope_spans.scope.attributes),
                         status_code=span.status.code,
                         status_message=span.status.message,
                     )
@@ -215,6 +219,8 @@ def _json_spans(export: dict[str, Any]) -> Iterator[Span]:
                     attributes=_json_attributes(span.get("attributes"), "span"),
                     resource_attributes=resource,
                     scope_name=str(scope.get("name") or ""),
+                    scope_version=str(scope.get("version") or ""),
+                    scope_attributes=_json_attributes(scope.get("attributes"), "scope"),
                     status_code=_status_code(status.get("code")),
                     status_message=str(status.get("message") or ""),
                 )

@@ -42,12 +42,15 @@ TIMESTAMP = MASKED_TIMESTAMP
 ENDS_BEFORE_START = "<timestamp: ends before it starts>"
 
 # SDK bookkeeping, dropped unless kept: it changes with SDK versions, keys and batching, and
-# SDK 2.x fills ``release`` from CI variables such as GITHUB_SHA.
+# SDK 2.x fills ``release`` from CI variables such as GITHUB_SHA. OpenTelemetry spans carry
+# their process's resource attributes (host, pid, service instance) and instrumentation
+# scope into metadata, as Langfuse keeps them: per process, so dropped too.
 EMPTY_SHAPE: Shape = {}
+OTEL_PROCESS = ("*metadata.resourceAttributes", "*metadata.scope")
 
 DEFAULT_IGNORE: dict[str, tuple[str, ...]] = {
-    "traces": ("release",),
-    "events": ("body.release",),
+    "traces": ("release", *OTEL_PROCESS),
+    "events": ("body.release", *OTEL_PROCESS),
     "requests": (
         "body.metadata.sdk_name",
         "body.metadata.sdk_version",
