@@ -12,6 +12,7 @@ import socket
 import statistics
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -31,20 +32,42 @@ def wait_until_listening(port: int) -> None:
     raise RuntimeError(f"nothing listens on {port}")
 
 
-def requests_per_second(port: int, script: Path, seconds: int) -> float:
+@dataclass(frozen=True)
+class Load:
+    """What one wrk run measured: requests per second, and answer latency in milliseconds."""
+
+    rate: float
+    p50: float
+    p99: float
+
+
+_UNITS_IN_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _latency(output: str, percent: str) -> float:
+    match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    if match is None:
+        raise RuntimeError(output)
+    return float(match.group(1)) * _UNITS_IN_MS[match.group(2)]
+
+
+def load(port: int, script: Path, seconds: int) -> Load:
     result = subprocess.run(
-        ["wrk", "-t1", "-c8", f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
+        [
+            "wrk", "-t1", "-c8", "--latency", f"-d{seconds}s", "-s", str(script),
+            f"http://127.0.0.1:{port}",
+        ],
         capture_output=True,
         text=True,
         check=True,
-    )
+    )  # fmt: skip
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if non_2xx:
         raise RuntimeError(f"{non_2xx.group(1)} requests failed:\n{result.stdout}")
     match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
     if match is None:
         raise RuntimeError(result.stdout + result.stderr)
-    return float(match.group(1))
+    return Load(float(match.group(1)), _latency(result.stdout, "50"), _latency(result.stdout, "99"))
 
 
 # Any key pair is accepted: the tenant a load test writes to.
@@ -61,15 +84,15 @@ def load_arguments(description: str | None) -> argparse.Namespace:
     return parser.parse_args()
 
 
-def median_rates(
+def median_loads(
     commands: dict[str, tuple[list[str], dict[str, str]]],
     script: Path,
     rounds: int,
     seconds: int,
-) -> dict[str, float]:
+) -> dict[str, Load]:
     """Start each server (its command, the free port appended, with extra environment), load
     each with wrk running ``script`` for ``seconds``, ``rounds`` times in turn, printing each
-    round; answer each server's median requests per second."""
+    round; answer each server's medians (rate, p50, p99, each its own median)."""
     ports = {name: free_port() for name in commands}
     servers = {
         name: subprocess.Popen(
@@ -82,18 +105,38 @@ def median_rates(
     try:
         for port in ports.values():
             wait_until_listening(port)
-        rates: dict[str, list[float]] = {name: [] for name in servers}
+        runs: dict[str, list[Load]] = {name: [] for name in servers}
         for round_number in range(1, rounds + 1):
             for name, port in ports.items():
-                rates[name].append(requests_per_second(port, script, seconds))
+                runs[name].append(load(port, script, seconds))
             print(
                 f"round {round_number}: "
-                + ", ".join(f"{n} {r[-1]:.0f} req/s" for n, r in rates.items())
+                + ", ".join(
+                    f"{n} {r[-1].rate:.0f} req/s (p50 {r[-1].p50:.2f} ms, p99 {r[-1].p99:.2f} ms)"
+                    for n, r in runs.items()
+                )
             )
-        medians = {name: statistics.median(values) for name, values in rates.items()}
-        print(", ".join(f"median {name}: {rate:.0f} req/s" for name, rate in medians.items()))
-        return medians
+        return {
+            name: Load(
+                statistics.median(r.rate for r in values),
+                statistics.median(r.p50 for r in values),
+                statistics.median(r.p99 for r in values),
+            )
+            for name, values in runs.items()
+        }
     finally:
         for server in servers.values():
             server.terminate()
             server.wait(timeout=10)
+
+
+def median_rates(
+    commands: dict[str, tuple[list[str], dict[str, str]]],
+    script: Path,
+    rounds: int,
+    seconds: int,
+) -> dict[str, float]:
+    """``median_loads``, requests per second only, printed."""
+    medians = {name: m.rate for name, m in median_loads(commands, script, rounds, seconds).items()}
+    print(", ".join(f"median {name}: {rate:.0f} req/s" for name, rate in medians.items()))
+    return medians

@@ -50,9 +50,6 @@ class Window:
     def holds(self, moment: float) -> bool:
         return self.opened <= moment and (self.closed is None or moment <= self.closed)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"test": self.label, "opened": self.opened, "closed": self.closed}
-
 
 @dataclass
 class _KeyWindows:

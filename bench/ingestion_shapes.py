@@ -1,0 +1,132 @@
+"""Ingestion across payload shapes: mockfuse ``serve`` (default, and with ``--max-requests``)
+against the bare aiohttp handler that only parses the batch (``bare_ingestion_server.py``),
+side by side in one run, per shape:
+
+- ``1 event``: one trace-create (latency-bound);
+- ``litellm 15``: 15 events alternating trace-create and generation-create, as LiteLLM's
+  classic logging sends them (the seed batch's two events, repeated);
+- ``sdk2 15``: SDK 2.x's mixed batch (trace, spans, updates, generation, event, scores), from
+  ``tests/data/captures/lf2.jsonl``;
+- ``litellm 100``: the LiteLLM shape, 100 events.
+
+wrk posts each shape over keep-alive loopback connections, every id fresh per request (a Lua
+script fills the placeholders), so dedupe never short-cuts the work; ``--latency`` gives
+p50 and p99. Prints each round, then a table of medians: requests per second, the ratio to
+the bare handler, and p50/p99 latency beside the bare handler's. Needs wrk.
+
+    .venv/bin/python bench/ingestion_shapes.py [--rounds 3] [--seconds 10]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from side_by_side import AUTHORIZATION, load_arguments, median_loads
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent / "tests" / "data"
+ID_FIELDS = ("id", "traceId", "parentObservationId", "observationId")
+
+LUA = r"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "AUTH"
+local template = [==[TEMPLATE]==]
+local counter = 0
+request = function()
+  counter = counter + 1
+  local prefix = tostring(counter) .. "-" .. tostring(math.random(1, 1000000000))
+  local body = template:gsub("(ID%d+)%-ID", "%1-" .. prefix)
+  return wrk.format(nil, "/api/public/ingestion", nil, body)
+end
+"""
+
+
+def with_placeholders(events: list[dict[str, Any]]) -> str:
+    """The batch with every id (envelope and body, and the references between them) a
+    placeholder ``ID<n>-ID`` the Lua script makes fresh per request, links kept."""
+    names: dict[str, str] = {}
+
+    def placeholder(value: str) -> str:
+        return names.setdefault(value, f"ID{len(names)}-ID")
+
+    batch = []
+    for event in json.loads(json.dumps(events)):
+        event["id"] = placeholder(event["id"])
+        for field in ID_FIELDS:
+            if isinstance(event["body"].get(field), str):
+                event["body"][field] = placeholder(event["body"][field])
+        batch.append(event)
+    return json.dumps({"batch": batch, "metadata": {"batch_size": len(batch)}})
+
+
+def litellm_events(count: int) -> list[dict[str, Any]]:
+    seed = json.loads((DATA / "seed-litellm-ingestion-batch.json").read_text())["batch"]
+    events = []
+    for index in range(count):
+        event = json.loads(json.dumps(seed[index % 2]))
+        event["id"] = f"event-{index}"
+        if index % 2 == 0:  # the trace
+            event["body"]["id"] = f"trace-{index}"
+        else:  # its generation
+            event["body"]["id"] = f"generation-{index}"
+            event["body"]["traceId"] = f"trace-{index - 1}"
+        events.append(event)
+    return events
+
+
+def sdk2_events() -> list[dict[str, Any]]:
+    batches = [
+        record["decoded_json"]["batch"]
+        for record in map(json.loads, (DATA / "captures" / "lf2.jsonl").read_text().splitlines())
+        if isinstance(record.get("decoded_json"), dict) and "batch" in record["decoded_json"]
+    ]
+    return (batches[0] + batches[1])[:15]
+
+
+SHAPES = {
+    "1 event": lambda: litellm_events(1),
+    "litellm 15": lambda: litellm_events(15),
+    "sdk2 15": sdk2_events,
+    "litellm 100": lambda: litellm_events(100),
+}
+
+
+def main() -> None:
+    args = load_arguments(__doc__)
+    serve = [sys.executable, "-m", "mockfuse", "serve", "--port"]
+    bounded = [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000", "--port"]
+    bare = [sys.executable, str(HERE / "bare_ingestion_server.py")]
+    commands = {
+        "mockfuse": (serve, {}),
+        "mockfuse --max-requests": (bounded, {}),
+        "bare aiohttp": (bare, {}),
+    }
+    folder = Path(tempfile.mkdtemp())
+    table = []
+    for shape, events in SHAPES.items():
+        template = with_placeholders(events())
+        script = folder / f"{shape.replace(' ', '-')}.lua"
+        script.write_text(LUA.replace("TEMPLATE", template).replace("AUTH", AUTHORIZATION))
+        print(f"-- {shape}: {len(json.loads(template)['batch'])} events, {len(template)} bytes")
+        loads = median_loads(commands, script, args.rounds, args.seconds)
+        floor = loads["bare aiohttp"]
+        for name in ("mockfuse", "mockfuse --max-requests"):
+            load = loads[name]
+            table.append(
+                f"| {shape} | {name} | {load.rate:.0f} | {floor.rate:.0f} | "
+                f"{load.rate / floor.rate:.2f} | {load.p50:.2f} / {load.p99:.2f} | "
+                f"{floor.p50:.2f} / {floor.p99:.2f} |"
+            )
+    print()
+    print("| shape | server | req/s | bare req/s | ratio | p50 / p99 ms | bare p50 / p99 ms |")
+    print("|---|---|---|---|---|---|---|")
+    print("\n".join(table))
+
+
+if __name__ == "__main__":
+    main()
