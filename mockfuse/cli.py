@@ -200,6 +200,7 @@ def run_serve(args: argparse.Namespace) -> int:
         max_header_size=args.max_header_size,
         journal=args.journal,
         admin_token=args.admin_token,
+        settle_heap=True,  # the process is the server's own
     )
     try:
         services = Services(config)

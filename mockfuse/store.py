@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from mockfuse import heap
 from mockfuse.journal import Journal
 from mockfuse.pricing import ModelBook, calculated_costs
 from mockfuse.projection import (
@@ -180,17 +181,20 @@ class Store:
         journal: Journal | None = None,
         models: ModelBook | None = None,
         score_configs: ScoreConfigBook | None = None,
+        settle_heap: bool = False,
     ) -> None:
         """``max_requests`` bounds each tenant's request log (and the events of the requests
         it drops), for a long-running ``serve``; ``journal`` receives every capture;
         ``models`` prices observations and ``score_configs`` fill in scores that name a
-        config when they are read."""
+        config when they are read; with ``settle_heap`` (``serve``), the heap is settled
+        every ``mockfuse.heap.SETTLE_EVERY`` captures, so that collections stay short."""
         if max_requests is not None and max_requests < 1:
             raise ValueError("max_requests must be at least 1")
         self.max_requests = max_requests
         self.journal = journal
         self.models = models or ModelBook()
         self.score_configs = score_configs or ScoreConfigBook("mockfuse-project")
+        self.settle_heap = settle_heap
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._tenants: dict[str | None, Tenant] = {}
@@ -260,6 +264,8 @@ class Store:
                     }
                 )
             self._seq += 1
+            if self.settle_heap and self._seq % heap.SETTLE_EVERY == 0:
+                heap.settle()
             request = CapturedRequest(
                 seq=self._seq,
                 received_at=time.time(),

@@ -3,10 +3,12 @@ made once, before anything reads the tenant or stores after them, in arrival ord
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from mockfuse import heap
 from mockfuse.journal import Journal, replay
 from mockfuse.store import Store
 
@@ -107,3 +109,22 @@ def test_a_fault_making_one_requests_events_is_noted_and_costs_no_other():
     assert [e["id"] for e in store.events(KEY)] == ["b"]
     first = store.requests(KEY)[0]
     assert first.note == "its events could not be made: ValueError('unmappable')"
+
+
+def test_a_store_that_settles_the_heap_keeps_what_it_holds_out_of_the_collectors_walks():
+    frozen_before = gc.get_freeze_count()
+    try:
+        settled = Store(settle_heap=True)
+        for index in range(heap.SETTLE_EVERY):
+            capture(settled, events=[event(f"e{index}")])
+        assert gc.get_freeze_count() > frozen_before
+        assert len(settled.events(KEY)) == heap.SETTLE_EVERY  # nothing lost by freezing
+
+        gc.unfreeze()
+        frozen_before = gc.get_freeze_count()
+        unsettled = Store()  # the fixture's: the test process's heap is not its own
+        for index in range(heap.SETTLE_EVERY):
+            capture(unsettled, events=[event(f"e{index}")])
+        assert gc.get_freeze_count() == frozen_before
+    finally:
+        gc.unfreeze()
