@@ -64,19 +64,12 @@ class MockfuseSession:
             self._server = server
         return self._server
 
-    @property
-    def env(self) -> dict[str, str]:
-        from mockfuse.tenant import ENV_URL_NAMES
-
-        env = dict.fromkeys(ENV_URL_NAMES, self.server.url)
-        env["LANGFUSE_PUBLIC_KEY"] = SESSION_PUBLIC_KEY
-        env["LANGFUSE_SECRET_KEY"] = SESSION_SECRET_KEY
-        return env
-
     def point_environment(self) -> None:
         """``mockfuse_autostart``: the ``LANGFUSE_*`` variables name this server until the
         session ends, whatever the shell held."""
-        env = self.env
+        from mockfuse.tenant import langfuse_env
+
+        env = langfuse_env(self.server.url, SESSION_PUBLIC_KEY, SESSION_SECRET_KEY)
         self._saved_env = {name: os.environ.get(name) for name in env}
         os.environ.update(env)
 

@@ -30,6 +30,14 @@ Predicate = Callable[["MockfuseTenant"], bool]
 ENV_URL_NAMES = ("LANGFUSE_HOST", "LANGFUSE_BASE_URL", "LANGFUSE_BASEURL")
 
 
+def langfuse_env(url: str, public_key: str, secret_key: str) -> dict[str, str]:
+    """The environment variables that point every Langfuse client at ``url`` with a key pair."""
+    env = dict.fromkeys(ENV_URL_NAMES, url)
+    env["LANGFUSE_PUBLIC_KEY"] = public_key
+    env["LANGFUSE_SECRET_KEY"] = secret_key
+    return env
+
+
 def new_keys(label: str | None = None) -> tuple[str, str]:
     """A public and a secret key unique to one test; ``label`` makes the tenant findable."""
     slug = re.sub(r"[^a-z0-9]+", "-", (label or "").lower()).strip("-")[:40]
@@ -149,10 +157,7 @@ class MockfuseTenant:
     @property
     def env(self) -> dict[str, str]:
         """The environment variables that point every Langfuse client at this tenant."""
-        env = dict.fromkeys(ENV_URL_NAMES, self.url)
-        env["LANGFUSE_PUBLIC_KEY"] = self.public_key
-        env["LANGFUSE_SECRET_KEY"] = self.secret_key
-        return env
+        return langfuse_env(self.url, self.public_key, self.secret_key)
 
     # -- captures --------------------------------------------------------------------------
 
