@@ -391,3 +391,45 @@ def test_metadata_holds_what_langfuse_keeps_and_snapshots_leave_the_process_out(
     assert "resourceAttributes" not in shown["metadata"] and "scope" not in shown["metadata"]
     [kept] = mockfuse.snapshot(keep=["*metadata.resourceAttributes"])
     assert kept["metadata"]["resourceAttributes"] == resource
+
+
+def attribute(key, text):
+    return {"key": key, "value": {"stringValue": text}}
+
+
+def test_model_parameters_that_are_not_strings_or_numbers_are_kept_as_compact_json(mockfuse):
+    parameters = {"temperature": 0.2, "max_tokens": 64, "stop": ["\n", "END"], "stream": True}
+    export = {
+        "resourceSpans": [
+            {
+                "scopeSpans": [
+                    {
+                        "scope": {"name": "langfuse-sdk"},
+                        "spans": [
+                            {
+                                "traceId": "ef" * 16,
+                                "spanId": "01" * 8,
+                                "name": "llm",
+                                "startTimeUnixNano": "1764255338000000000",
+                                "attributes": [
+                                    attribute("langfuse.observation.type", "generation"),
+                                    attribute(
+                                        "langfuse.observation.model.parameters",
+                                        json.dumps(parameters),
+                                    ),
+                                ],
+                            }
+                        ],
+                    }
+                ]
+            }
+        ]
+    }  # fmt: skip
+    assert post_otlp(mockfuse, json.dumps(export).encode()).status_code == 200
+    [generation] = mockfuse.observations
+    assert generation["modelParameters"] == {
+        "temperature": 0.2,
+        "max_tokens": 64,
+        "stop": '["\\n","END"]',
+        "stream": "true",
+    }

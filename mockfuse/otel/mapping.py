@@ -177,15 +177,20 @@ def _costs(attributes: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _model_parameters(attributes: dict[str, Any]) -> dict[str, Any] | None:
-    explicit = _object(attributes.get("langfuse.observation.model.parameters"))
-    if explicit is not None:
-        return explicit
-    parameters = {
-        key[len(_REQUEST_PARAMETER_PREFIX) :]: value
-        for key, value in attributes.items()
-        if key.startswith(_REQUEST_PARAMETER_PREFIX) and key != "gen_ai.request.model"
-    }
-    return parameters or None
+    parameters = _object(attributes.get("langfuse.observation.model.parameters"))
+    if parameters is None:
+        parameters = {
+            key[len(_REQUEST_PARAMETER_PREFIX) :]: value
+            for key, value in attributes.items()
+            if key.startswith(_REQUEST_PARAMETER_PREFIX) and key != "gen_ai.request.model"
+        }
+    # Langfuse keeps model parameters as strings and numbers: anything else as compact JSON.
+    return {
+        key: value
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        else json.dumps(value, separators=(",", ":"))
+        for key, value in parameters.items()
+    } or None
 
 
 def _completion_start(attributes: dict[str, Any]) -> str | None:
