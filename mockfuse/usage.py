@@ -46,8 +46,14 @@ def _count(value: Any) -> int | None:
 
 
 def _flatten_openai(details: dict[str, Any]) -> dict[str, int] | None:
+    """OpenAI's usage object flattened, as Langfuse's strict schemas take it: exactly its
+    input, output and total counts and the two breakdowns; anything else is a flat map."""
     for input_key, output_key, suffix in _OPENAI_DETAIL_SHAPES:
-        if input_key not in details or output_key not in details:
+        breakdowns = {key.replace("_tokens", "") + suffix for key in (input_key, output_key)}
+        required = (input_key, output_key, "total_tokens")
+        if any(_count(details.get(key)) is None for key in required):
+            continue
+        if not set(details) <= {*required, *breakdowns}:
             continue
         flat: dict[str, int] = {}
         for side, key in (("input", input_key), ("output", output_key)):

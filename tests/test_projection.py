@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import pytest
+
 from mockfuse.projection import Projection, clean_environment, public_view
 
 
@@ -218,3 +220,36 @@ def test_a_trace_known_only_through_its_observation_takes_the_observations_envir
         make_event("span-create", {"id": "s", "traceId": "t", "environment": "prod"}, 1)
     )
     assert only_trace(projection)["environment"] == "prod"
+
+
+@pytest.mark.parametrize(
+    ("details", "stored"),
+    [
+        # Exactly OpenAI's chat usage: converted, its breakdown taken out of the input.
+        (
+            {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12},
+            {"input": 9, "output": 3, "total": 12},
+        ),
+        # The Responses API's shape too.
+        (
+            {"input_tokens": 9, "output_tokens": 3, "total_tokens": 12,
+             "output_tokens_details": {"reasoning_tokens": 2}},
+            {"input": 9, "output": 1, "output_reasoning_tokens": 2, "total": 12},
+        ),
+        # No total, or a key OpenAI's object does not have: Langfuse's strict schema refuses
+        # it, so the keys are kept as they are, with a total added.
+        (
+            {"prompt_tokens": 9, "completion_tokens": 3},
+            {"prompt_tokens": 9, "completion_tokens": 3, "total": 12},
+        ),
+        (
+            {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12, "cache": 1},
+            {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12, "cache": 1,
+             "total": 25},
+        ),
+    ],
+)  # fmt: skip
+def test_openai_usage_is_converted_only_in_exactly_its_shape(details, stored):
+    body = {"id": "g", "traceId": "t", "usageDetails": details}
+    [observation] = project(make_event("generation-create", body, 1)).observations()
+    assert observation["usageDetails"] == stored
