@@ -34,8 +34,7 @@ def _answered(
     try:
         result = make()
     except QueueError as error:
-        refusal = {"message": "Invalid request data", "errors": [str(error)]}
-        return exchange.answer(400, refusal, body=body)
+        return exchange.answer_invalid(str(error), body=body)
     except QueueNotFound as error:
         return not_found(exchange, str(error), body=body)
     if isinstance(result, list):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockfuse.api.exchange import Exchange, open_full_access
+from mockfuse.api.exchange import open_full_access
 from mockfuse.api.paging import not_found, paged
 from mockfuse.comments import NOT_FOUND, CommentError, CommentTargetMissing, Exists
 from mockfuse.config import SERVICES, Services
@@ -17,10 +17,6 @@ routes = web.RouteTableDef()
 QUERY_PARAMETERS = frozenset(
     {"objectType", "objectId", "authorUserId", "fromTimestamp", "toTimestamp", "page", "limit"}
 )
-
-
-def _refused(exchange: Exchange, message: str, body: object = None) -> web.Response:
-    return exchange.answer(400, {"message": "Invalid request data", "errors": [message]}, body=body)
 
 
 def _exists(services: Services, tenant: str | None) -> Exists:
@@ -47,11 +43,11 @@ async def comments(request: web.Request) -> web.Response:
     if request.method == "GET":
         unknown = sorted(set(request.query) - QUERY_PARAMETERS)
         if unknown:
-            return _refused(exchange, f"Unrecognized key(s) in object: {unknown}")
+            return exchange.answer_invalid(f"Unrecognized key(s) in object: {unknown}")
         try:
             found = book.listing(exchange.tenant, dict(request.query))
         except CommentError as error:
-            return _refused(exchange, str(error))
+            return exchange.answer_invalid(str(error))
         return paged(exchange, found)
     spec = exchange.json_body()
     if isinstance(spec, web.Response):
@@ -59,7 +55,7 @@ async def comments(request: web.Request) -> web.Response:
     try:
         comment = book.add(exchange.tenant, spec, _exists(services, exchange.tenant))
     except CommentError as error:
-        return _refused(exchange, str(error), spec)
+        return exchange.answer_invalid(str(error), body=spec)
     except CommentTargetMissing as error:
         return not_found(exchange, str(error), body=spec)
     return exchange.answer(200, {"id": comment["id"]}, body=spec)

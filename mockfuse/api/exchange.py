@@ -179,6 +179,11 @@ class Exchange:
         """Langfuse's 400 for a request whose data its schema refuses."""
         return self.answer(400, {"message": INVALID, "errors": list(errors)}, body=body)
 
+    def answer_invalid_request(self, message: str, *, body: Any = None) -> web.Response:
+        """Langfuse's 400 for a request its own checks refuse past the schema (a filter, a
+        metrics query, an update's rules)."""
+        return self.answer(400, {"message": message, "error": "InvalidRequestError"}, body=body)
+
     def json_body(self) -> Any:
         """The body decoded as JSON, or (a ``web.Response``) the 400 a body that is not JSON
         gets."""

@@ -128,8 +128,7 @@ def _query(version: int) -> Callable[[web.Request, Reading], Awaitable[web.Respo
             query = request.query.get("query")
             rows = run_query(query, reading.traces, reading.scores, version=version)
         except MetricsQueryError as error:
-            refusal = {"message": str(error), "error": "InvalidRequestError"}
-            return reading.exchange.answer(400, refusal)
+            return reading.exchange.answer_invalid_request(str(error))
         return reading.exchange.answer(200, {"data": rows})
 
     return answer

@@ -16,7 +16,7 @@ MAX_LIMIT = 1000
 
 
 def bad_query(exchange: Exchange, message: str) -> web.Response:
-    return exchange.answer(400, {"message": "Invalid request data", "errors": [message]})
+    return exchange.answer_invalid(message)
 
 
 def not_found(exchange: Exchange, message: str, *, body: Any = None) -> web.Response:

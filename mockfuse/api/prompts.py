@@ -94,11 +94,7 @@ def _delete_prompt(
     """Langfuse's rules: one of ``version`` and ``label`` at most; 404 when nothing matched;
     204 without a body otherwise."""
     if version_text is not None and label is not None:
-        refused = {
-            "message": "Cannot specify both version and label",
-            "error": "InvalidRequestError",
-        }
-        return exchange.answer(400, refused)
+        return exchange.answer_invalid_request("Cannot specify both version and label")
     deleted = exchange.services.prompts.delete(
         exchange.tenant,
         name,

@@ -113,7 +113,7 @@ def _filtered(exchange: Exchange, items: list[Entity], query: Any) -> list[Entit
     try:
         conditions = parse_filter(query.get("filter"))
     except FilterError as error:
-        return exchange.answer(400, {"message": str(error), "error": "InvalidRequestError"})
+        return exchange.answer_invalid_request(str(error))
     return apply_filter(items, conditions)
 
 

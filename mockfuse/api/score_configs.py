@@ -58,9 +58,7 @@ async def score_config(request: web.Request) -> web.Response:
     try:
         config = book.update(exchange.tenant, config_id, spec)
     except ScoreConfigError as error:
-        return exchange.answer(
-            400, {"message": str(error), "error": "InvalidRequestError"}, body=spec
-        )
+        return exchange.answer_invalid_request(str(error), body=spec)
     if config is None:
         return not_found(exchange, NOT_FOUND, body=spec)
     return exchange.answer(200, config, body=spec)
