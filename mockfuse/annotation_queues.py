@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from mockfuse.strict_objects import unrecognized_keys
 from mockfuse.timestamps import format_timestamp, utc_now
 
 OBJECT_TYPES = ("TRACE", "OBSERVATION", "SESSION")
@@ -28,9 +29,9 @@ class QueueNotFound(LookupError):
 def _strict(spec: Any, fields: frozenset[str]) -> dict[str, Any]:
     if not isinstance(spec, dict):
         raise QueueError("Expected object")
-    unknown = sorted(set(spec) - fields)
+    unknown = unrecognized_keys(spec, fields)
     if unknown:
-        raise QueueError(f"Unrecognized key(s) in object: {', '.join(map(repr, unknown))}")
+        raise QueueError(unknown)
     return spec
 
 

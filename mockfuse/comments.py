@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from mockfuse.strict_objects import unrecognized_keys
 from mockfuse.timestamps import format_timestamp, parse_timestamp, utc_now
 
 OBJECT_TYPES = ("TRACE", "OBSERVATION", "SESSION", "PROMPT")
@@ -50,9 +51,9 @@ class CommentBook:
         """A comment from ``POST /api/public/comments``'s body; answers it whole."""
         if not isinstance(spec, dict):
             raise CommentError("Expected object")
-        unknown = sorted(set(spec) - BODY_FIELDS)
+        unknown = unrecognized_keys(spec, BODY_FIELDS)
         if unknown:
-            raise CommentError(f"Unrecognized key(s) in object: {', '.join(map(repr, unknown))}")
+            raise CommentError(unknown)
         for name in ("projectId", "objectId"):
             if not isinstance(spec.get(name), str):
                 raise CommentError(f"{name}: Required")

@@ -46,8 +46,12 @@ def test_a_comment_on_a_prompt_and_the_schemas_strictness(mockfuse):
         "authorUserId",
     }  # fmt: skip
     # Langfuse's body and query schemas are strict: an unknown field is refused.
-    assert post_json(mockfuse, COMMENTS, {**body, "mood": "happy"}).status_code == 400
-    assert get(mockfuse, COMMENTS, sort="new").status_code == 400
+    unknown_field = post_json(mockfuse, COMMENTS, {**body, "mood": "happy"})
+    assert unknown_field.status_code == 400
+    assert unknown_field.json()["errors"] == ["Unrecognized key(s) in object: 'mood'"]
+    unknown_parameter = get(mockfuse, COMMENTS, sort="new")
+    assert unknown_parameter.status_code == 400
+    assert unknown_parameter.json()["errors"] == ["Unrecognized key(s) in object: 'sort'"]
     other_project = post_json(mockfuse, COMMENTS, {**body, "projectId": "elsewhere"})
     assert other_project.json()["message"] == f"No prompt with id {prompt_id} in project elsewhere"
     assert get(mockfuse, f"{COMMENTS}/nope").status_code == 404

@@ -10,6 +10,7 @@ from mockfuse.api.exchange import open_full_access
 from mockfuse.api.paging import not_found, paged
 from mockfuse.comments import NOT_FOUND, CommentError, CommentTargetMissing, Exists
 from mockfuse.config import SERVICES, Services
+from mockfuse.strict_objects import unrecognized_keys
 
 routes = web.RouteTableDef()
 
@@ -41,9 +42,9 @@ async def comments(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     book = services.comments
     if request.method == "GET":
-        unknown = sorted(set(request.query) - QUERY_PARAMETERS)
+        unknown = unrecognized_keys(request.query, QUERY_PARAMETERS)
         if unknown:
-            return exchange.answer_invalid(f"Unrecognized key(s) in object: {unknown}")
+            return exchange.answer_invalid(unknown)
         try:
             found = book.listing(exchange.tenant, dict(request.query))
         except CommentError as error:
