@@ -42,10 +42,6 @@ def _answered(
     return exchange.answer(200, result, body=body)
 
 
-def _body(exchange: Exchange) -> object:
-    return exchange.json_body() if exchange.raw_body.strip() else {}
-
-
 @routes.route("*", PREFIX)
 async def queues(request: web.Request) -> web.Response:
     opened = await _open(request, "GET", "POST")
@@ -54,7 +50,7 @@ async def queues(request: web.Request) -> web.Response:
     exchange, book = opened
     if request.method == "GET":
         return _answered(exchange, lambda: book.queues(exchange.tenant))
-    spec = _body(exchange)
+    spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
     configs = request.app[SERVICES].score_configs
@@ -84,7 +80,7 @@ async def items(request: web.Request) -> web.Response:
     if request.method == "GET":
         status = request.query.get("status")
         return _answered(exchange, lambda: book.items(exchange.tenant, queue_id, status))
-    spec = _body(exchange)
+    spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
     return _answered(exchange, lambda: book.add_item(exchange.tenant, queue_id, spec), body=spec)
@@ -110,7 +106,7 @@ async def item(request: web.Request) -> web.Response:
             return {"success": True, "message": "Item deleted successfully"}
 
         return _answered(exchange, delete)
-    spec = _body(exchange)
+    spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
     return _answered(exchange, lambda: book.update_item(tenant, queue_id, item_id, spec), body=spec)
@@ -122,7 +118,7 @@ async def assignments(request: web.Request) -> web.Response:
     if isinstance(opened, web.Response):
         return opened
     exchange, book = opened
-    spec = _body(exchange)
+    spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
     tenant, queue_id = exchange.tenant, request.match_info["queue_id"]

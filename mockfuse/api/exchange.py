@@ -192,6 +192,11 @@ class Exchange:
         except ValueError as error:
             return self.answer_invalid(str(error))
 
+    def json_body_or_empty(self) -> Any:
+        """``json_body``, with an empty body read as ``{}``: what an SDK sends for a request
+        whose fields are all optional and unset."""
+        return self.json_body() if self.raw_body.strip() else {}
+
     def parse_text(self, text: bytes) -> Any:
         """``text`` (the body, inflated) decoded as JSON; ValueError as ``parse_json``
         raises it. The request log keeps the text when the answer logs this body."""

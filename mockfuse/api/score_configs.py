@@ -52,7 +52,7 @@ async def score_config(request: web.Request) -> web.Response:
         config = book.get(exchange.tenant, config_id)
         return not_found(exchange, NOT_FOUND) if config is None else exchange.answer(200, config)
     # An SDK that changes nothing sends no body: the empty update Langfuse refuses.
-    spec = exchange.json_body() if exchange.raw_body.strip() else {}
+    spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
     try:
