@@ -58,6 +58,12 @@ def one_tenant(request: web.Request) -> str | None:
     return request.query.get("tenant", request.query.get("public_key")) or None
 
 
+def _tenant_or_every(request: web.Request) -> str | None:
+    """``one_tenant`` when the request names one; None, meaning every tenant, when not."""
+    named = "tenant" in request.query or "public_key" in request.query
+    return one_tenant(request) if named else None
+
+
 def _listing(request: web.Request, read: Callable[[Store, str | None], list[Any]]) -> web.Response:
     store = request.app[SERVICES].store
     data: list[Any] = []
@@ -156,15 +162,13 @@ async def add_fault(request: web.Request) -> web.Response:
 
 @routes.get(f"{PREFIX}/faults")
 async def list_faults(request: web.Request) -> web.Response:
-    named = "tenant" in request.query or "public_key" in request.query
-    rules = request.app[SERVICES].faults.rules(one_tenant(request) if named else None)
+    rules = request.app[SERVICES].faults.rules(_tenant_or_every(request))
     return _json({"data": [rule.to_json() for rule in rules]})
 
 
 @routes.delete(f"{PREFIX}/faults")
 async def clear_faults(request: web.Request) -> web.Response:
-    named = "tenant" in request.query or "public_key" in request.query
-    tenant = one_tenant(request) if named else None
+    tenant = _tenant_or_every(request)
     request.app[SERVICES].faults.clear(tenant)
     return _json({"cleared": tenant or "all"})
 
