@@ -15,9 +15,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from mockfuse.projection import Entity
+from mockfuse.projection import Entity, trace_latency
 from mockfuse.query_filter import FilterError, apply_filter, parse_filter
-from mockfuse.timestamps import parse_timestamp
+from mockfuse.timestamps import parse_timestamp, seconds_between
 
 Row = dict[str, Any]
 Measure = Callable[[Row], float | None]
@@ -27,11 +27,8 @@ class MetricsQueryError(ValueError):
     """A query Langfuse refuses (400)."""
 
 
-def _milliseconds(start: Any, end: Any) -> float | None:
-    begun, ended = parse_timestamp(start), parse_timestamp(end)
-    if begun is None or ended is None:
-        return None
-    return (ended - begun).total_seconds() * 1000
+def _milliseconds(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * 1000
 
 
 def _detail(details: str, key: str) -> Measure:
@@ -42,11 +39,10 @@ def _trace_rows(traces: list[Entity]) -> list[Row]:
     rows = []
     for trace in traces:
         observations = trace["observations"]
-        ends = [o["endTime"] or o["startTime"] for o in observations]
         rows.append(
             {
                 **trace,
-                "_latency": _milliseconds(trace["timestamp"], max(ends)) if ends else 0.0,
+                "_latency": _milliseconds(trace_latency(trace)),
                 "_tokens": sum(o["usageDetails"].get("total", 0) for o in observations),
                 "_cost": sum(float(o["costDetails"].get("total", 0) or 0) for o in observations),
             }
@@ -113,9 +109,9 @@ VIEWS: dict[str, tuple[str, tuple[str, ...], dict[str, Measure]]] = {
         ),
         {
             "count": lambda row: 1.0,
-            "latency": lambda row: _milliseconds(row["startTime"], row["endTime"]),
+            "latency": lambda row: _milliseconds(seconds_between(row["startTime"], row["endTime"])),
             "timeToFirstToken": lambda row: _milliseconds(
-                row["startTime"], row["completionStartTime"]
+                seconds_between(row["startTime"], row["completionStartTime"])
             ),
             "inputTokens": _detail("usageDetails", "input"),
             "outputTokens": _detail("usageDetails", "output"),

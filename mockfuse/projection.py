@@ -26,7 +26,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from mockfuse.timestamps import normalize_timestamp, parse_timestamp
+from mockfuse.timestamps import normalize_timestamp, parse_timestamp, seconds_between
 from mockfuse.usage import (
     cost_details_from_body,
     merged_cost_details,
@@ -510,6 +510,13 @@ def _inherit_environment(items: list[Entity], environments: dict[str, str]) -> N
     for item in items:
         own = item["_environment"]
         item["environment"] = own or environments.get(item["traceId"]) or "default"
+
+
+def trace_latency(trace: Entity) -> float | None:
+    """Langfuse's latency of a trace, in seconds: from its timestamp to the last end (or, for
+    an observation not ended, start) of its observations; 0 without observations."""
+    ends = [o["endTime"] or o["startTime"] for o in trace["observations"]]
+    return seconds_between(trace["timestamp"], max(ends)) if ends else 0.0
 
 
 def public_view(entity: Entity) -> Entity:

@@ -68,5 +68,11 @@ def normalize_timestamp(value: object) -> object:
     return value if parsed is None else format_timestamp(parsed)
 
 
+def seconds_between(start: object, end: object) -> float | None:
+    """Seconds from ``start`` to ``end``; None unless both are valid timestamps."""
+    begun, ended = parse_timestamp(start), parse_timestamp(end)
+    return (ended - begun).total_seconds() if begun and ended else None
+
+
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)

@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from mockfuse.api.paging import bad_query, paged
-from mockfuse.api.read import Reading, reading
+from mockfuse.api.read import Reading, in_time_range, reading
 from mockfuse.metrics_query import MetricsQueryError, run_query
 from mockfuse.projection import Entity
 from mockfuse.timestamps import parse_timestamp
@@ -28,16 +28,12 @@ def _day(timestamp: Any) -> str | None:
 def _selected(traces: list[Entity], query: Any) -> list[Entity] | str:
     """The traces the query's filters keep: name, user, every tag given, environment, and
     the trace's timestamp at or after ``fromTimestamp`` and before ``toTimestamp``."""
-    bounds = []
-    for name in ("fromTimestamp", "toTimestamp"):
-        moment = parse_timestamp(query[name]) if name in query else None
-        if name in query and moment is None:
-            return f"{name} must be an ISO 8601 date-time with an offset"
-        bounds.append(moment)
-    start, end = bounds
+    in_range = in_time_range(traces, query, "timestamp")
+    if isinstance(in_range, str):
+        return in_range
     tags = query.getall("tags", [])
     kept = []
-    for trace in traces:
+    for trace in in_range:
         if query.get("traceName") not in (None, trace["name"]):
             continue
         if query.get("userId") not in (None, trace["userId"]):
@@ -45,11 +41,6 @@ def _selected(traces: list[Entity], query: Any) -> list[Entity] | str:
         if query.get("environment") not in (None, trace["environment"]):
             continue
         if not set(tags) <= set(trace["tags"]):
-            continue
-        moment = parse_timestamp(trace["timestamp"])
-        if (start and (moment is None or moment < start)) or (
-            end and (moment is None or moment >= end)
-        ):
             continue
         kept.append(trace)
     return kept

@@ -17,22 +17,17 @@ from mockfuse.api.exchange import Exchange, open_full_access
 from mockfuse.api.paging import bad_query, cursor_paged, not_found, paged
 from mockfuse.config import SERVICES
 from mockfuse.pricing import Model, ModelBook
-from mockfuse.projection import Entity
+from mockfuse.projection import Entity, trace_latency
 from mockfuse.prompts import PromptBook
 from mockfuse.query_filter import FilterError, apply_filter, parse_filter
 from mockfuse.store import Store
-from mockfuse.timestamps import parse_timestamp
+from mockfuse.timestamps import parse_timestamp, seconds_between
 
 routes = web.RouteTableDef()
 
 
 def _not_found(exchange: Exchange, what: str, entity_id: str) -> web.Response:
     return not_found(exchange, f"{what} {entity_id} not found within authorized project")
-
-
-def _seconds_between(start: Any, end: Any) -> float | None:
-    begun, ended = parse_timestamp(start), parse_timestamp(end)
-    return (ended - begun).total_seconds() if begun and ended else None
 
 
 def _total_cost(observation: Entity) -> float:
@@ -44,11 +39,10 @@ def _total_cost(observation: Entity) -> float:
 
 def _trace_summary(trace: Entity, project_id: str) -> Entity:
     observations = trace["observations"]
-    ends = [o["endTime"] or o["startTime"] for o in observations]
     return {
         **{k: v for k, v in trace.items() if k not in ("observations", "scores")},
         "htmlPath": f"/project/{project_id}/traces/{trace['id']}",
-        "latency": _seconds_between(trace["timestamp"], max(ends)) if ends else 0.0,
+        "latency": trace_latency(trace),
         "totalCost": sum(_total_cost(o) for o in observations),
     }
 
@@ -94,8 +88,8 @@ def _observation_view(
         "usage": _usage(observation),
         "projectId": project_id,
         "isRootObservation": observation.get("parentObservationId") is None,
-        "latency": _seconds_between(observation["startTime"], observation["endTime"]),
-        "timeToFirstToken": _seconds_between(
+        "latency": seconds_between(observation["startTime"], observation["endTime"]),
+        "timeToFirstToken": seconds_between(
             observation["startTime"], observation.get("completionStartTime")
         ),
         "totalCost": _total_cost(observation),
@@ -128,7 +122,7 @@ def _filter(items: list[Entity], query: Any, fields: tuple[str, ...]) -> list[En
     return items
 
 
-def _in_time_range(
+def in_time_range(
     items: list[Entity],
     query: Any,
     field: str,
@@ -253,7 +247,7 @@ async def list_traces(request: web.Request, reading: Reading) -> web.Response:
     traces = _filter(traces, query, TRACE_FILTERS)
     for tag in query.getall("tags", []):
         traces = [t for t in traces if tag in t["tags"]]
-    in_range = _in_time_range(traces, query, "timestamp")
+    in_range = in_time_range(traces, query, "timestamp")
     if isinstance(in_range, str):
         return bad_query(exchange, in_range)
     in_order = _ordered(in_range, query.get("orderBy"), "timestamp.desc")
@@ -343,7 +337,7 @@ def _observations(reading: Reading, query: Any) -> list[Entity] | str:
     root = query.get("isRootObservation")
     if root in ("true", "false"):
         observations = [o for o in observations if o["isRootObservation"] == (root == "true")]
-    in_range = _in_time_range(observations, query, "startTime", ("fromStartTime", "toStartTime"))
+    in_range = in_time_range(observations, query, "startTime", ("fromStartTime", "toStartTime"))
     if isinstance(in_range, str):
         return in_range
     return sorted(in_range, key=lambda o: o["startTime"], reverse=True)
@@ -392,7 +386,7 @@ def _scores(reading: Reading, query: Any) -> list[Entity] | str:
     if user_id is not None:
         traces_of_user = {t["id"] for t in reading.traces if t["userId"] == user_id}
         scores = [s for s in scores if s["traceId"] in traces_of_user]
-    in_range = _in_time_range(scores, query, "timestamp")
+    in_range = in_time_range(scores, query, "timestamp")
     if isinstance(in_range, str):
         return in_range
     return sorted(in_range, key=lambda s: s["timestamp"], reverse=True)
@@ -517,7 +511,7 @@ async def get_session(request: web.Request, reading: Reading) -> web.Response:
 @read_route("/api/public/sessions")
 async def list_sessions(request: web.Request, reading: Reading) -> web.Response:
     sessions = _filter(list(_sessions(reading).values()), request.query, ("environment",))
-    in_range = _in_time_range(sessions, request.query, "createdAt")
+    in_range = in_time_range(sessions, request.query, "createdAt")
     if isinstance(in_range, str):
         return bad_query(reading.exchange, in_range)
     newest_first = sorted(in_range, key=lambda s: s["createdAt"] or "", reverse=True)
