@@ -209,13 +209,13 @@ class PromptBook:
         many went; a prompt served to every tenant is not the tenant's to delete."""
         with self._lock:
             versions = self._versions.get((public_key, name), [])
-            doomed = [
-                v
-                for v in versions
-                if (version is None or v["version"] == version)
-                and (label is None or label in v["labels"])
-            ]
-            left = [v for v in versions if not any(v is d for d in doomed)]
+            doomed: list[dict[str, Any]] = []
+            left: list[dict[str, Any]] = []
+            for v in versions:
+                matches = (version is None or v["version"] == version) and (
+                    label is None or label in v["labels"]
+                )
+                (doomed if matches else left).append(v)
             if left and not any(LATEST in v["labels"] for v in left):
                 max(left, key=lambda v: v["version"])["labels"].append(LATEST)
             if left:
