@@ -9,22 +9,12 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from mockfuse.annotation_queues import AnnotationQueueBook, QueueError, QueueNotFound
+from mockfuse.annotation_queues import QueueError, QueueNotFound
 from mockfuse.api.exchange import Exchange, open_full_access
 from mockfuse.api.paging import not_found, paged
-from mockfuse.config import SERVICES
 
 routes = web.RouteTableDef()
 PREFIX = "/api/public/annotation-queues"
-
-
-async def _open(
-    request: web.Request, *methods: str
-) -> tuple[Exchange, AnnotationQueueBook] | web.Response:
-    exchange = await open_full_access(request, methods=methods)
-    if isinstance(exchange, web.Response):
-        return exchange
-    return exchange, request.app[SERVICES].annotation_queues
 
 
 def _answered(
@@ -44,16 +34,16 @@ def _answered(
 
 @routes.route("*", PREFIX)
 async def queues(request: web.Request) -> web.Response:
-    opened = await _open(request, "GET", "POST")
-    if isinstance(opened, web.Response):
-        return opened
-    exchange, book = opened
+    exchange = await open_full_access(request, methods=("GET", "POST"))
+    if isinstance(exchange, web.Response):
+        return exchange
+    book = exchange.services.annotation_queues
     if request.method == "GET":
         return _answered(exchange, lambda: book.queues(exchange.tenant))
     spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
-    configs = request.app[SERVICES].score_configs
+    configs = exchange.services.score_configs
 
     def exists(config_id: str) -> bool:
         return configs.get(exchange.tenant, config_id) is not None
@@ -63,19 +53,19 @@ async def queues(request: web.Request) -> web.Response:
 
 @routes.route("*", PREFIX + "/{queue_id}")
 async def queue(request: web.Request) -> web.Response:
-    opened = await _open(request, "GET")
-    if isinstance(opened, web.Response):
-        return opened
-    exchange, book = opened
+    exchange = await open_full_access(request, methods=("GET",))
+    if isinstance(exchange, web.Response):
+        return exchange
+    book = exchange.services.annotation_queues
     return _answered(exchange, lambda: book.queue(exchange.tenant, request.match_info["queue_id"]))
 
 
 @routes.route("*", PREFIX + "/{queue_id}/items")
 async def items(request: web.Request) -> web.Response:
-    opened = await _open(request, "GET", "POST")
-    if isinstance(opened, web.Response):
-        return opened
-    exchange, book = opened
+    exchange = await open_full_access(request, methods=("GET", "POST"))
+    if isinstance(exchange, web.Response):
+        return exchange
+    book = exchange.services.annotation_queues
     queue_id = request.match_info["queue_id"]
     if request.method == "GET":
         status = request.query.get("status")
@@ -88,10 +78,10 @@ async def items(request: web.Request) -> web.Response:
 
 @routes.route("*", PREFIX + "/{queue_id}/items/{item_id}")
 async def item(request: web.Request) -> web.Response:
-    opened = await _open(request, "GET", "PATCH", "DELETE")
-    if isinstance(opened, web.Response):
-        return opened
-    exchange, book = opened
+    exchange = await open_full_access(request, methods=("GET", "PATCH", "DELETE"))
+    if isinstance(exchange, web.Response):
+        return exchange
+    book = exchange.services.annotation_queues
     tenant, queue_id, item_id = (
         exchange.tenant,
         request.match_info["queue_id"],
@@ -114,15 +104,15 @@ async def item(request: web.Request) -> web.Response:
 
 @routes.route("*", PREFIX + "/{queue_id}/assignments")
 async def assignments(request: web.Request) -> web.Response:
-    opened = await _open(request, "POST", "DELETE")
-    if isinstance(opened, web.Response):
-        return opened
-    exchange, book = opened
+    exchange = await open_full_access(request, methods=("POST", "DELETE"))
+    if isinstance(exchange, web.Response):
+        return exchange
+    book = exchange.services.annotation_queues
     spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
     tenant, queue_id = exchange.tenant, request.match_info["queue_id"]
     if request.method == "DELETE":
         return _answered(exchange, lambda: book.unassign(tenant, queue_id, spec), body=spec)
-    project_id = request.app[SERVICES].config.project_id
+    project_id = exchange.services.config.project_id
     return _answered(exchange, lambda: book.assign(tenant, queue_id, spec, project_id), body=spec)

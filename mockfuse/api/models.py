@@ -8,17 +8,9 @@ from aiohttp import web
 
 from mockfuse.api.exchange import Exchange, open_full_access
 from mockfuse.api.paging import not_found, paged
-from mockfuse.config import SERVICES
 from mockfuse.pricing import ModelBook, ModelError, ModelNotFound
 
 routes = web.RouteTableDef()
-
-
-async def _open(request: web.Request, *methods: str) -> tuple[Exchange, ModelBook] | web.Response:
-    exchange = await open_full_access(request, methods=methods)
-    if isinstance(exchange, web.Response):
-        return exchange
-    return exchange, request.app[SERVICES].models
 
 
 def _define(exchange: Exchange, book: ModelBook, model_id: str | None = None) -> web.Response:
@@ -34,10 +26,10 @@ def _define(exchange: Exchange, book: ModelBook, model_id: str | None = None) ->
 
 @routes.route("*", "/api/public/models")
 async def models(request: web.Request) -> web.Response:
-    opened = await _open(request, "GET", "POST")
-    if isinstance(opened, web.Response):
-        return opened
-    exchange, book = opened
+    exchange = await open_full_access(request, methods=("GET", "POST"))
+    if isinstance(exchange, web.Response):
+        return exchange
+    book = exchange.services.models
     if request.method == "POST":
         return _define(exchange, book)
     return paged(exchange, book.models(exchange.tenant))
@@ -45,10 +37,10 @@ async def models(request: web.Request) -> web.Response:
 
 @routes.route("*", "/api/public/models/{model_id}")
 async def model(request: web.Request) -> web.Response:
-    opened = await _open(request, "GET", "PUT", "DELETE")
-    if isinstance(opened, web.Response):
-        return opened
-    exchange, book = opened
+    exchange = await open_full_access(request, methods=("GET", "PUT", "DELETE"))
+    if isinstance(exchange, web.Response):
+        return exchange
+    book = exchange.services.models
     model_id = request.match_info["model_id"]
     if request.method == "PUT":
         return _define(exchange, book, model_id)

@@ -6,29 +6,19 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockfuse.api.exchange import Exchange, open_full_access
+from mockfuse.api.exchange import open_full_access
 from mockfuse.api.paging import not_found, paged
-from mockfuse.config import SERVICES
-from mockfuse.score_configs import NOT_FOUND, ScoreConfigBook, ScoreConfigError
+from mockfuse.score_configs import NOT_FOUND, ScoreConfigError
 
 routes = web.RouteTableDef()
 
 
-async def _open(
-    request: web.Request, *methods: str
-) -> tuple[Exchange, ScoreConfigBook] | web.Response:
-    exchange = await open_full_access(request, methods=methods)
-    if isinstance(exchange, web.Response):
-        return exchange
-    return exchange, request.app[SERVICES].score_configs
-
-
 @routes.route("*", "/api/public/score-configs")
 async def score_configs(request: web.Request) -> web.Response:
-    opened = await _open(request, "GET", "POST")
-    if isinstance(opened, web.Response):
-        return opened
-    exchange, book = opened
+    exchange = await open_full_access(request, methods=("GET", "POST"))
+    if isinstance(exchange, web.Response):
+        return exchange
+    book = exchange.services.score_configs
     if request.method == "GET":
         return paged(exchange, book.listing(exchange.tenant))
     spec = exchange.json_body()
@@ -43,10 +33,10 @@ async def score_configs(request: web.Request) -> web.Response:
 
 @routes.route("*", "/api/public/score-configs/{config_id}")
 async def score_config(request: web.Request) -> web.Response:
-    opened = await _open(request, "GET", "PATCH")
-    if isinstance(opened, web.Response):
-        return opened
-    exchange, book = opened
+    exchange = await open_full_access(request, methods=("GET", "PATCH"))
+    if isinstance(exchange, web.Response):
+        return exchange
+    book = exchange.services.score_configs
     config_id = request.match_info["config_id"]
     if request.method == "GET":
         config = book.get(exchange.tenant, config_id)
