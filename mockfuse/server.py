@@ -36,6 +36,7 @@ from mockfuse.api import (
     scores,
 )
 from mockfuse.api.exchange import ONE_MEGABYTE, open_exchange
+from mockfuse.api.paging import not_found
 from mockfuse.config import SERVICES, ServerConfig, Services
 from mockfuse.store import Store
 from mockfuse.tenant import MockfuseTenant
@@ -118,13 +119,7 @@ async def _unknown_route(request: web.Request) -> web.Response:
         # As Langfuse (Next.js, with its default trailingSlash) answers: a permanent
         # redirect to the route without the slash, which keeps the method, body and query.
         return exchange.answer_empty(308, headers={"Location": str(served)})
-    return exchange.answer(
-        404,
-        {
-            "error": "LangfuseNotFoundError",
-            "message": f"mockfuse does not serve {request.method} {request.path}",
-        },
-    )
+    return not_found(exchange, f"mockfuse does not serve {request.method} {request.path}")
 
 
 async def _served_without_trailing_slash(request: web.Request) -> URL | None:

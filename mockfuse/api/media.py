@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from mockfuse.api.exchange import LARGEST_BODY, open_exchange, parse_json
+from mockfuse.api.paging import not_found
 from mockfuse.config import SERVICES
 from mockfuse.media import Media, MediaError, references_in
 
@@ -94,10 +95,7 @@ async def media_by_id(request: web.Request) -> web.Response:
         return exchange
     media_store = request.app[SERVICES].media
     media_id = request.match_info["media_id"]
-    not_found = {
-        "error": "LangfuseNotFoundError",
-        "message": f"Media {media_id} not found within authorized project",
-    }
+    missing = f"Media {media_id} not found within authorized project"
     if request.method == "PATCH":
         report = exchange.json_body()
         if isinstance(report, web.Response):
@@ -106,13 +104,13 @@ async def media_by_id(request: web.Request) -> web.Response:
             exchange.tenant, media_id, report if isinstance(report, dict) else {}
         )
         if patched is None:
-            return exchange.answer(404, not_found, body=report)
+            return not_found(exchange, missing, body=report)
         return exchange.answer(200, {"message": "OK"}, body=report)
     media = media_store.get(exchange.tenant, media_id)
     # Langfuse trusts the client's report of its upload, not the blob store.
     unavailable = _not_available(media)
     if unavailable is not None:
-        return exchange.answer(404, {"error": "LangfuseNotFoundError", "message": unavailable})
+        return not_found(exchange, unavailable)
     assert media is not None
     return exchange.answer(200, {**download_view(request, media), "uploadedAt": media.uploaded_at})
 

@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from mockfuse.api.exchange import Exchange, open_exchange
-from mockfuse.api.paging import paged
+from mockfuse.api.paging import not_found, paged
 from mockfuse.config import SERVICES
 from mockfuse.prompts import PromptError, prompt_from_spec
 
@@ -37,7 +37,7 @@ def _list_prompts(request: web.Request, exchange: Exchange) -> web.Response:
     return paged(exchange, metas)
 
 
-NOT_FOUND = {"error": "LangfuseNotFoundError", "message": "Prompt not found"}
+NOT_FOUND = "Prompt not found"
 
 
 # PATCH only: a GET of a prompt whose name ends in "/versions/2" still reaches get_prompt.
@@ -58,7 +58,7 @@ async def update_prompt_version(request: web.Request) -> web.Response:
         exchange.tenant, request.match_info["name"], int(request.match_info["version"]), labels
     )
     if prompt is None:
-        return exchange.answer(404, NOT_FOUND, body=spec)
+        return not_found(exchange, NOT_FOUND, body=spec)
     return exchange.answer(200, prompt, body=spec)
 
 
@@ -84,7 +84,7 @@ async def get_or_delete_prompt(request: web.Request) -> web.Response:
         # Langfuse's words, which SDKs log when they fall back.
         wanted = f"version {version_text}" if version_text else f"label '{label or 'production'}'"
         message = f"Prompt not found: '{name}' with {wanted}"
-        return exchange.answer(404, {"error": "LangfuseNotFoundError", "message": message})
+        return not_found(exchange, message)
     return exchange.answer(200, prompt)
 
 
@@ -102,7 +102,7 @@ def _delete_prompt(
         label=label,
     )
     if not deleted:
-        return exchange.answer(404, NOT_FOUND)
+        return not_found(exchange, NOT_FOUND)
     return exchange.answer_empty(204)
 
 
@@ -149,7 +149,7 @@ async def legacy_prompts(request: web.Request) -> web.Response:
         version = int(version_text) if version_text is not None else None
         row = services.prompts.legacy_row(exchange.tenant, name, version, project_id)
         if row is None:
-            return exchange.answer(404, NOT_FOUND)
+            return not_found(exchange, NOT_FOUND)
         return exchange.answer(200, row)
     spec = exchange.json_body()
     if isinstance(spec, web.Response):
