@@ -5,22 +5,48 @@ A dataset is created (or updated) by name; an item is upserted by id, and its id
 one dataset; a run item creates its run on the fly, by name within the dataset, and a run
 item that names only an observation is linked to that observation's trace. Lists come
 newest first, as Langfuse sorts them.
+
+Items are versioned as Langfuse versions them: every upsert and every deletion is a new
+version of the item, stamped with when it became current (its ``version``), so a list asked
+for ``version=<moment>`` shows the items as they were then. Lists hold only ``ACTIVE`` items;
+an archived item is still found by its id.
+
+A run's id is Langfuse's stable experiment id for (project, dataset, run name), the one its
+SDKs derive for an experiment over the dataset, so that an experiment's spans and the run
+they belong to name the same id.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from mockfuse.api.ingestion_schema import json_kind
-from mockfuse.timestamps import format_timestamp, utc_now
+from mockfuse.strict_objects import unrecognized_keys
+from mockfuse.timestamps import format_timestamp, parse_timestamp, utc_now
 
 ITEM_STATUSES = ("ACTIVE", "ARCHIVED")
+# Langfuse's run item body is a strict object.
+RUN_ITEM_KEYS = frozenset(
+    {
+        "runName",
+        "runDescription",
+        "metadata",
+        "datasetItemId",
+        "observationId",
+        "traceId",
+        "datasetVersion",
+    }
+)
 
 Record = dict[str, Any]
+_DELETED = "_deleted"  # marks the version a deletion made
 
 
 class DatasetError(ValueError):
@@ -31,12 +57,31 @@ class DatasetNotFound(LookupError):
     """A named dataset, item, run or observation that does not exist: Langfuse's 404."""
 
 
+@dataclass(frozen=True)
+class ExperimentItemRun:
+    """One dataset item run in an experiment, as an experiment's spans record it."""
+
+    dataset_id: str
+    item_id: str
+    run_name: str
+    trace_id: str
+    observation_id: str | None
+    description: str | None = None
+    metadata: Any = None
+
+
 @dataclass
 class _Tenant:
     datasets: dict[str, Record] = field(default_factory=dict)  # by name
-    items: dict[str, Record] = field(default_factory=dict)  # by id, in creation order
+    # By id, in creation order: each item's versions, oldest first (a deletion is one).
+    items: dict[str, list[Record]] = field(default_factory=dict)
     runs: dict[tuple[str, str], Record] = field(default_factory=dict)  # by (dataset id, name)
     run_items: list[Record] = field(default_factory=list)
+
+    def item(self, item_id: str | None) -> Record | None:
+        """The item's current version; None when there is none or it was deleted."""
+        versions = self.items.get(item_id) if item_id is not None else None
+        return _live(versions[-1]) if versions else None
 
 
 def _now() -> str:
@@ -60,6 +105,40 @@ def _required_string(spec: Record, name: str) -> str:
     if value is None:
         raise DatasetError(f"{name}: Required")
     return value
+
+
+def parse_version(value: str) -> datetime:
+    """A ``version`` (or ``datasetVersion``) parameter as the moment it names."""
+    moment = parse_timestamp(value)
+    if moment is None:
+        raise DatasetError("version: must be an ISO 8601 date-time with an offset")
+    return moment
+
+
+def _live(version: Record) -> Record | None:
+    return None if version.get(_DELETED) else version
+
+
+def _as_of(versions: list[Record], moment: datetime | None) -> Record | None:
+    """The version of an item current at ``moment`` (now when None); None when it did not
+    exist then or had been deleted."""
+    current = None
+    for version in versions:
+        became = parse_timestamp(version["version"])
+        if moment is not None and became is not None and became > moment:
+            break
+        current = version
+    return None if current is None else _live(current)
+
+
+def stable_run_id(project_id: str, dataset_id: str, run_name: str) -> str:
+    """Langfuse's stable experiment id: SHA-256 over the JSON array of these, 16 hex digits."""
+    seed = json.dumps(
+        ["langfuse-experiment-v1", project_id, dataset_id, run_name],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:16]
 
 
 class DatasetBook:
@@ -115,8 +194,8 @@ class DatasetBook:
     # -- items ------------------------------------------------------------------------------
 
     def upsert_item(self, public_key: str | None, spec: Record) -> Record:
-        """Create an item, or update the one with ``spec["id"]``: given fields replace, the
-        others stay."""
+        """Create an item, or make a new version of the one with ``spec["id"]``: given fields
+        replace, the others stay."""
         dataset_name = _required_string(spec, "datasetName")
         item_id = _optional_string(spec, "id")
         status = spec.get("status")
@@ -127,15 +206,15 @@ class DatasetBook:
         with self._lock:
             tenant = self._tenant(public_key)
             dataset = self._dataset(tenant, dataset_name)
-            item = tenant.items.get(item_id) if item_id is not None else None
+            current = tenant.item(item_id)
             now = _now()
-            if item is not None and item["datasetId"] != dataset["id"]:
+            if current is not None and current["datasetId"] != dataset["id"]:
                 raise DatasetNotFound(
                     f"The dataset item with id {item_id} already exists in a dataset other "
                     f"than {dataset_name}"
                 )
-            if item is None:
-                item = {
+            if current is None:
+                item: Record = {
                     "id": item_id or str(uuid.uuid4()),
                     "status": "ACTIVE",
                     "input": None,
@@ -149,7 +228,8 @@ class DatasetBook:
                     "mediaReferences": [],
                     "createdAt": now,
                 }
-                tenant.items[item["id"]] = item
+            else:
+                item = dict(current)
             for name in (
                 "status",
                 "input",
@@ -161,6 +241,7 @@ class DatasetBook:
                 if spec.get(name) is not None:
                     item[name] = spec[name]
             item["updatedAt"] = item["version"] = now
+            tenant.items.setdefault(item["id"], []).append(item)
             return dict(item)
 
     def items(
@@ -170,34 +251,83 @@ class DatasetBook:
         dataset_name: str | None = None,
         source_trace_id: str | None = None,
         source_observation_id: str | None = None,
+        version: datetime | None = None,
     ) -> list[Record]:
+        """The ``ACTIVE`` items that match, as they were at ``version`` (now when None)."""
         with self._lock:
             tenant = self._tenant(public_key)
-            items = list(tenant.items.values())
+            dataset_id = None
             if dataset_name is not None:
                 dataset_id = self._dataset(tenant, dataset_name)["id"]
-                items = [item for item in items if item["datasetId"] == dataset_id]
-            if source_trace_id is not None:
-                items = [item for item in items if item["sourceTraceId"] == source_trace_id]
-            if source_observation_id is not None:
-                items = [
-                    item for item in items if item["sourceObservationId"] == source_observation_id
-                ]
-            return _newest_first(items)
+            found = []
+            for versions in tenant.items.values():
+                item = _as_of(versions, version)
+                if (
+                    item is not None
+                    and item["status"] == "ACTIVE"
+                    and dataset_id in (None, item["datasetId"])
+                    and source_trace_id in (None, item["sourceTraceId"])
+                    and source_observation_id in (None, item["sourceObservationId"])
+                ):
+                    found.append(item)
+            return _newest_first(found)
 
     def item(self, public_key: str | None, item_id: str) -> Record:
         with self._lock:
-            item = self._tenant(public_key).items.get(item_id)
+            item = self._tenant(public_key).item(item_id)
             if item is None:
                 raise DatasetNotFound("Dataset item not found")
             return dict(item)
 
     def delete_item(self, public_key: str | None, item_id: str) -> None:
         with self._lock:
-            if self._tenant(public_key).items.pop(item_id, None) is None:
+            tenant = self._tenant(public_key)
+            if tenant.item(item_id) is None:
                 raise DatasetNotFound("Dataset item not found")
+            tenant.items[item_id].append({"id": item_id, "version": _now(), _DELETED: True})
 
     # -- runs -------------------------------------------------------------------------------
+
+    def _run(
+        self, tenant: _Tenant, dataset: Record, name: str, description: Any, metadata: Any
+    ) -> Record:
+        """The dataset's run ``name``, made when new; a description or metadata given
+        replaces the run's."""
+        now = _now()
+        run = tenant.runs.get((dataset["id"], name))
+        if run is None:
+            run = tenant.runs[(dataset["id"], name)] = {
+                "id": stable_run_id(self._project_id, dataset["id"], name),
+                "name": name,
+                "description": None,
+                "metadata": None,
+                "datasetId": dataset["id"],
+                "datasetName": dataset["name"],
+                "createdAt": now,
+            }
+        for key, value in (("description", description), ("metadata", metadata)):
+            if value is not None:
+                run[key] = value
+        run["updatedAt"] = now
+        return run
+
+    @staticmethod
+    def _link(
+        tenant: _Tenant, run: Record, item_id: str, trace_id: str, observation_id: str | None
+    ) -> Record:
+        now = _now()
+        run_item = {
+            "id": str(uuid.uuid4()),
+            "datasetRunId": run["id"],
+            "datasetRunName": run["name"],
+            "datasetItemId": item_id,
+            "traceId": trace_id,
+            "observationId": observation_id,
+            "createdAt": now,
+            "updatedAt": now,
+        }
+        tenant.run_items.append(run_item)
+        return run_item
 
     def add_run_item(
         self,
@@ -207,11 +337,17 @@ class DatasetBook:
     ) -> Record:
         """Link a dataset item to a trace (or an observation and its trace) in run
         ``spec["runName"]``, creating the run when it is new."""
+        unknown = unrecognized_keys(spec, RUN_ITEM_KEYS)
+        if unknown is not None:
+            raise DatasetError(unknown)
         run_name = _required_string(spec, "runName")
         item_id = _required_string(spec, "datasetItemId")
         trace_id = _optional_string(spec, "traceId")
         observation_id = _optional_string(spec, "observationId")
         description = _optional_string(spec, "runDescription")
+        dataset_version = _optional_string(spec, "datasetVersion")
+        if dataset_version is not None:
+            parse_version(dataset_version)
         if not trace_id and not observation_id:
             raise DatasetError("observationId or traceId must be provided")
         if not trace_id:
@@ -221,37 +357,37 @@ class DatasetBook:
                 raise DatasetNotFound("Observation not found")
         with self._lock:
             tenant = self._tenant(public_key)
-            item = tenant.items.get(item_id)
+            item = tenant.item(item_id)
             if item is None:
                 raise DatasetNotFound("Dataset item not found")
-            now = _now()
-            run = tenant.runs.get((item["datasetId"], run_name))
-            if run is None:
-                run = tenant.runs[(item["datasetId"], run_name)] = {
-                    "id": str(uuid.uuid4()),
-                    "name": run_name,
-                    "description": None,
-                    "metadata": None,
-                    "datasetId": item["datasetId"],
-                    "datasetName": item["datasetName"],
-                    "createdAt": now,
-                }
-            for key, value in (("description", description), ("metadata", spec.get("metadata"))):
-                if value is not None:
-                    run[key] = value
-            run["updatedAt"] = now
-            run_item = {
-                "id": str(uuid.uuid4()),
-                "datasetRunId": run["id"],
-                "datasetRunName": run_name,
-                "datasetItemId": item_id,
-                "traceId": trace_id,
-                "observationId": observation_id,
-                "createdAt": now,
-                "updatedAt": now,
-            }
-            tenant.run_items.append(run_item)
-            return dict(run_item)
+            dataset = self._dataset(tenant, item["datasetName"])
+            run = self._run(tenant, dataset, run_name, description, spec.get("metadata"))
+            return dict(self._link(tenant, run, item_id, trace_id, observation_id))
+
+    def add_experiment_item_runs(
+        self, public_key: str | None, item_runs: Iterable[ExperimentItemRun]
+    ) -> None:
+        """Record what an experiment's spans say ran: each item's trace in the run named by
+        the experiment, once per item and trace, for datasets this tenant has."""
+        with self._lock:
+            tenant = self._tenant(public_key)
+            by_id = {dataset["id"]: dataset for dataset in tenant.datasets.values()}
+            for item_run in item_runs:
+                dataset = by_id.get(item_run.dataset_id)
+                if dataset is None:
+                    continue
+                run = self._run(
+                    tenant, dataset, item_run.run_name, item_run.description, item_run.metadata
+                )
+                linked = any(
+                    (r["datasetRunId"], r["datasetItemId"], r["traceId"])
+                    == (run["id"], item_run.item_id, item_run.trace_id)
+                    for r in tenant.run_items
+                )
+                if not linked:
+                    self._link(
+                        tenant, run, item_run.item_id, item_run.trace_id, item_run.observation_id
+                    )
 
     def runs(self, public_key: str | None, dataset_name: str) -> list[Record]:
         with self._lock:

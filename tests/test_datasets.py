@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from mockfuse.auth import basic_authorization
+from mockfuse.datasets import stable_run_id
+from mockfuse.timestamps import parse_timestamp, utc_now
 from tests.support.client_envs import run_client
 from tests.support.http import auth_headers, get, post_json
 
@@ -248,6 +250,141 @@ def test_sdk_5_runs_an_experiment_over_a_dataset(mockfuse):
     traces = {t["id"]: t for t in mockfuse.traces}
     for trace_id, value in ((france_trace, 0.0), (italy[3], 1.0)):
         assert [(s["name"], s["value"]) for s in traces[trace_id]["scores"]] == [("exact", value)]
+    # SDK 5.x posts no run items: the run is read from the experiment's spans, under the id
+    # the SDK derived for it, each item linked to the trace it ran in.
+    (run,) = get(mockfuse, "/api/public/datasets/capitals/runs").json()["data"]
+    assert (run["id"], run["name"]) == (seen["experiment_id"], seen["run_name"])
+    linked = get(mockfuse, f"/api/public/datasets/capitals/runs/{run['name']}").json()
+    items = {i["id"]: i["input"]["country"] for i in get_items(mockfuse, "capitals")}
+    assert sorted((items[i["datasetItemId"]], i["traceId"]) for i in linked["datasetRunItems"]) == [
+        ("France", france_trace),
+        ("Italy", italy[3]),
+    ]
+
+
+def get_items(tenant: Any, dataset: str, **query: Any) -> list[dict[str, Any]]:
+    found = get(tenant, "/api/public/dataset-items", datasetName=dataset, **query)
+    assert found.status_code == 200, found.text
+    return found.json()["data"]  # type: ignore[no-any-return]
+
+
+@pytest.mark.clients
+def test_sdk_5_reads_a_dataset_as_it_was_at_a_version(mockfuse):
+    seen = json.loads(run_client("lf5", "lf5_dataset_versions_workload.py", mockfuse.env).stdout)
+    assert seen["then"] == [["question", {"n": 1}], ["retired", "old"]]
+    # Lists hold active items only; the archived one is still found by its id.
+    assert seen["now"] == [["question", {"n": 2}]]
+    assert seen["retired"] == "ARCHIVED"
+
+
+def test_lists_hold_active_items_and_an_archived_one_is_found_by_id(mockfuse):
+    make_dataset(mockfuse)
+    make_item(mockfuse, id="kept")
+    make_item(mockfuse, id="retired", status="ARCHIVED")
+    listed = get(mockfuse, "/api/public/dataset-items", datasetName="qa").json()
+    assert ([i["id"] for i in listed["data"]], listed["meta"]["totalItems"]) == (["kept"], 1)
+    assert get(mockfuse, "/api/public/dataset-items/retired").json()["status"] == "ARCHIVED"
+    assert [i["id"] for i in get(mockfuse, "/api/public/datasets/qa").json()["items"]] == ["kept"]
+    assert get(mockfuse, "/api/public/datasets").json()["data"][0]["items"] == ["kept"]
+
+
+def after(moment: str) -> None:
+    """Wait until the clock has passed ``moment``, so the next write comes strictly later."""
+    passed = parse_timestamp(moment)
+    assert passed is not None
+    while utc_now() <= passed:
+        pass
+
+
+def test_a_version_lists_the_items_as_they_were_then(mockfuse):
+    make_dataset(mockfuse)
+    make_item(mockfuse, id="edited", input=1)
+    moment = make_item(mockfuse, id="deleted", input="x").json()["version"]
+    after(moment)
+    make_item(mockfuse, id="edited", input=2)
+    make_item(mockfuse, id="archived-later", input="y")
+    headers = auth_headers(mockfuse)
+    httpx.delete(f"{mockfuse.url}/api/public/dataset-items/deleted", headers=headers)
+
+    def inputs(**query: Any) -> list[Any]:
+        return [(i["id"], i["input"]) for i in get_items(mockfuse, "qa", **query)]
+
+    assert inputs(version=moment) == [("deleted", "x"), ("edited", 1)]
+    assert inputs() == [("archived-later", "y"), ("edited", 2)]
+    assert inputs(version="2000-01-01T00:00:00Z") == []
+    assert get(mockfuse, "/api/public/dataset-items/deleted").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"version": "2026-01-01T00:00:00Z"}, "datasetName is required when version"),
+        ({"datasetName": "qa", "version": "yesterday"}, "version: must be an ISO 8601"),
+    ],
+)
+def test_a_version_langfuse_refuses_is_refused_alike(mockfuse, query, message):
+    make_dataset(mockfuse)
+    refused = get(mockfuse, "/api/public/dataset-items", **query)
+    assert refused.status_code == 400
+    assert refused.json()["message"] == "Invalid request data"
+    assert refused.json()["errors"][0].startswith(message)
+
+
+def test_run_ids_are_langfuses_stable_experiment_ids():
+    # The vectors Langfuse pins for its SDKs and server to derive alike.
+    project, dataset = "7a88fb47-b4e2-43b8-a06c-a5ce950dc53a", "cm9x1dataset0000000000001"
+    assert stable_run_id(project, dataset, "my-run") == "a1164c0f238e4173"
+    assert stable_run_id(project, dataset, 'Läufe "v2" 🚀 \u2013 2026-10-06T12:00:00.000Z') == (
+        "dce21641128b88a8"
+    )
+
+
+def test_a_run_item_body_is_strict_and_takes_the_dataset_version(mockfuse):
+    make_dataset(mockfuse)
+    make_item(mockfuse, id="item")
+    link = {"runName": "r", "datasetItemId": "item", "traceId": "t"}
+    refused = post_json(mockfuse, "/api/public/dataset-run-items", {**link, "extra": 1})
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == ["Unrecognized key(s) in object: 'extra'"]
+    versioned = {**link, "datasetVersion": "2026-01-01T00:00:00.000Z"}
+    created = post_json(mockfuse, "/api/public/dataset-run-items", versioned).json()
+    project = get(mockfuse, "/api/public/projects").json()["data"][0]["id"]
+    dataset = get(mockfuse, "/api/public/v2/datasets/qa").json()["id"]
+    assert created["datasetRunId"] == stable_run_id(project, dataset, "r")
+
+
+def test_spans_carrying_experiment_attributes_make_the_run(mockfuse):
+    dataset = make_dataset(mockfuse)
+    make_item(mockfuse, id="item")
+
+    def span(span_id: str, parent: str | None) -> dict[str, Any]:
+        attributes = {
+            "langfuse.experiment.dataset.id": dataset["id"],
+            "langfuse.experiment.item.id": "item",
+            "langfuse.experiment.name": "nightly",
+            "langfuse.experiment.description": "every night",
+            "langfuse.experiment.metadata": '{"model":"m"}',
+            "langfuse.experiment.item.root_observation_id": "b" * 16,
+        }
+        return {
+            "traceId": "a" * 32,
+            "spanId": span_id,
+            **({"parentSpanId": parent} if parent else {}),
+            "name": "task",
+            "startTimeUnixNano": "1764669600000000000",
+            "endTimeUnixNano": "1764669601000000000",
+            "attributes": [{"key": k, "value": {"stringValue": v}} for k, v in attributes.items()],
+        }
+
+    export = {"resourceSpans": [{"scopeSpans": [{"spans": [span("c" * 16, None)]}]}]}
+    export["resourceSpans"][0]["scopeSpans"][0]["spans"].append(span("b" * 16, "c" * 16))
+    for _ in range(2):  # an exporter's retry links nothing twice
+        assert post_json(mockfuse, "/api/public/otel/v1/traces", export).status_code == 200
+    run = get(mockfuse, "/api/public/datasets/qa/runs/nightly").json()
+    assert (run["description"], run["metadata"]) == ("every night", {"model": "m"})
+    assert [
+        (i["datasetItemId"], i["traceId"], i["observationId"]) for i in run["datasetRunItems"]
+    ] == [("item", "a" * 32, "b" * 16)]
 
 
 @pytest.mark.clients

@@ -20,7 +20,7 @@ from mockfuse.api.exchange import Exchange, open_full_access
 from mockfuse.api.media import dataset_item_view
 from mockfuse.api.paging import bad_query, not_found, paged
 from mockfuse.config import SERVICES
-from mockfuse.datasets import DatasetBook, DatasetError, DatasetNotFound
+from mockfuse.datasets import DatasetBook, DatasetError, DatasetNotFound, parse_version
 
 routes = web.RouteTableDef()
 
@@ -168,6 +168,11 @@ async def _upsert_item(request: web.Request, exchange: Exchange, book: DatasetBo
 
 async def _list_items(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
     query = request.query
+    name = query.get("datasetName")
+    version = query.get("version")
+    if version is not None and name is None:
+        return bad_query(exchange, "datasetName is required when version parameter is provided")
+    moment = parse_version(version) if version is not None else None
 
     def items(dataset_name: str | None) -> list[dict[str, Any]]:
         return book.items(
@@ -175,9 +180,9 @@ async def _list_items(request: web.Request, exchange: Exchange, book: DatasetBoo
             dataset_name=dataset_name,
             source_trace_id=query.get("sourceTraceId"),
             source_observation_id=query.get("sourceObservationId"),
+            version=moment,
         )
 
-    name = query.get("datasetName")
     found = items(None) if name is None else _by_name(name, items)
     return paged(exchange, [dataset_item_view(request, exchange.tenant, item) for item in found])
 

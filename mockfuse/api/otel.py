@@ -21,6 +21,8 @@ from mockfuse.api.exchange import (
     parse_json,
 )
 from mockfuse.api.ingestion_schema import envelope_issues
+from mockfuse.config import SERVICES
+from mockfuse.otel import experiments
 from mockfuse.otel.mapping import events_from_spans
 from mockfuse.otel.spans import (
     InvalidExport,
@@ -86,6 +88,12 @@ async def otel_traces(request: web.Request) -> web.Response:
             return exchange.answer(400, {"error": "Invalid content type"})
     except InvalidExport as error:
         return exchange.answer(400, {"error": f"Invalid OTLP trace export: {error}"})
+
+    if experiments.MARK in body:  # rare: read the spans now, so the runs are there at once
+        if spans is None:
+            spans = spans_from_protobuf(body)
+        item_runs = experiments.experiment_item_runs(spans)
+        request.app[SERVICES].datasets.add_experiment_item_runs(exchange.tenant, item_runs)
 
     # Langfuse answers an export once it is checked and maps its spans in a worker, later;
     # mockfuse maps them when the tenant is next read, so a busy exporter waits for no

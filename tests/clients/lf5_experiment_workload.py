@@ -34,6 +34,7 @@ print(
                 for r in result.item_results
             ),
             "experiment_id": result.experiment_id,
+            "run_name": result.run_name,
         }
     )
 )
