@@ -12,6 +12,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 
 from mockfuse.api import otel as otel_route
 from mockfuse.otel.mapping import events_from_spans
+from tests.support.client_envs import run_client
 from tests.support.http import DATA, auth_headers, post_json
 
 OTLP = "/api/public/otel/v1/traces"
@@ -432,4 +433,25 @@ def test_model_parameters_that_are_not_strings_or_numbers_are_kept_as_compact_js
         "max_tokens": 64,
         "stop": '["\\n","END"]',
         "stream": "true",
+    }
+
+
+@pytest.mark.clients
+def test_sdk_5_usage_in_openai_spellings_is_converted_only_in_exactly_their_shape(mockfuse):
+    seen = json.loads(run_client("lf5", "lf5_openai_usage_workload.py", mockfuse.env).stdout)
+    [trace] = mockfuse.traces
+    assert trace["id"] == seen["trace_id"]
+    usage = {o["name"]: o["usageDetails"] for o in trace["observations"] if o["name"] != "usage"}
+    assert usage == {
+        "chat": {"input": 9, "output": 3, "total": 12},
+        "responses": {"input": 9, "output": 1, "output_reasoning_tokens": 2, "total": 12},
+        # Not exactly OpenAI's object: kept key for key, with a total added, as Langfuse does.
+        "no-total": {"prompt_tokens": 9, "completion_tokens": 3, "total": 12},
+        "extra-key": {
+            "prompt_tokens": 9,
+            "completion_tokens": 3,
+            "total_tokens": 12,
+            "cache": 1,
+            "total": 25,
+        },
     }
