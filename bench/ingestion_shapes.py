@@ -14,7 +14,7 @@ script fills the placeholders), so dedupe never short-cuts the work; ``--latency
 p50 and p99. Prints each round, then a table of medians: requests per second, the ratio to
 the bare handler, and p50/p99 latency beside the bare handler's. Needs wrk.
 
-    .venv/bin/python bench/ingestion_shapes.py [--rounds 3] [--seconds 10]
+    .venv/bin/python bench/ingestion_shapes.py [--rounds 3] [--seconds 10] [--shape "1 event"]
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from side_by_side import AUTHORIZATION, load_arguments, median_loads
+from side_by_side import AUTHORIZATION, argument_parser, median_loads
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "tests" / "data"
@@ -97,7 +97,11 @@ SHAPES = {
 
 
 def main() -> None:
-    args = load_arguments(__doc__)
+    parser = argument_parser(__doc__)
+    parser.add_argument(
+        "--shape", action="append", choices=list(SHAPES), help="only these shapes (repeatable)"
+    )
+    args = parser.parse_args()
     serve = [sys.executable, "-m", "mockfuse", "serve", "--port"]
     bounded = [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000", "--port"]
     bare = [sys.executable, str(HERE / "bare_ingestion_server.py")]
@@ -109,6 +113,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp())
     table = []
     for shape, events in SHAPES.items():
+        if args.shape and shape not in args.shape:
+            continue
         template = with_placeholders(events())
         script = folder / f"{shape.replace(' ', '-')}.lua"
         script.write_text(LUA.replace("TEMPLATE", template).replace("AUTH", AUTHORIZATION))

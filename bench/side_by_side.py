@@ -74,14 +74,18 @@ def load(port: int, script: Path, seconds: int) -> Load:
 AUTHORIZATION = "Basic " + base64.b64encode(b"pk-lf-bench:sk-lf-bench").decode()
 
 
-def load_arguments(description: str | None) -> argparse.Namespace:
+def argument_parser(description: str | None) -> argparse.ArgumentParser:
     """``--rounds`` and ``--seconds`` of a side-by-side load test, with its docstring as help."""
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=int, default=10)
-    return parser.parse_args()
+    return parser
+
+
+def load_arguments(description: str | None) -> argparse.Namespace:
+    return argument_parser(description).parse_args()
 
 
 def median_loads(

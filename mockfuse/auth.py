@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 INVALID_CREDENTIALS = "Invalid credentials. Confirm that you've configured the correct host."
+# How many distinct Basic headers the key ring remembers decoded: a client sends the same
+# header on every request, and decoding it is most of authenticating.
+_REMEMBERED_HEADERS = 1024
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class KeyRing:
         self._secrets: dict[str, str] = dict(keys)
         self._lock = threading.Lock()
         self.strict = strict
+        # Basic headers seen, with the key pair they decode to (checked on every use, so a
+        # key registered or forgotten since counts).
+        self._decoded: dict[str, tuple[Principal, str]] = {}
 
     def register(self, public_key: str, secret_key: str) -> None:
         with self._lock:
@@ -51,12 +57,21 @@ class KeyRing:
     def authenticate(self, authorization: str | None) -> Principal:
         if not authorization:
             raise AuthError("No authorization header")
+        decoded = self._decoded.get(authorization)
+        if decoded is not None:
+            principal, secret_key = decoded
+            self._check_pair(principal.public_key, secret_key)
+            return principal
         scheme, _, credentials = authorization.strip().partition(" ")
         credentials = credentials.strip()
         if scheme.lower() == "basic":
             public_key, secret_key = _decode_basic(credentials)
             self._check_pair(public_key, secret_key)
-            return Principal(public_key, "project")
+            principal = Principal(public_key, "project")
+            if len(self._decoded) >= _REMEMBERED_HEADERS:
+                self._decoded.clear()
+            self._decoded[authorization] = (principal, secret_key)
+            return principal
         if scheme.lower() == "bearer" and credentials:
             if self.strict and credentials not in self._secrets:
                 raise AuthError(INVALID_CREDENTIALS, credentials)

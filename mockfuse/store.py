@@ -297,9 +297,14 @@ class Store:
     @staticmethod
     def _store_events(tenant: Tenant, seq: int, events: list[StoredEvent]) -> None:
         known = tenant.event_ids
-        fresh = [event for event in events if event_id(event) not in known]
-        if fresh:
+        ids = list(map(event_id, events))
+        if known.isdisjoint(ids):  # the usual case: every event is new
+            fresh = events
+            known.update(ids)
+        else:
+            fresh = [event for event, id_ in zip(events, ids, strict=True) if id_ not in known]
             known.update(map(event_id, fresh))
+        if fresh:
             tenant.events.extend(fresh)
             tenant.projection.add_all(fresh)
             tenant.stored_by_request[seq] = fresh

@@ -254,6 +254,11 @@ async def _read_body(request: web.Request, limit: int) -> bytes | None:
     if request.content_length is not None:
         if request.content_length > limit:
             return None
+        content = request.content
+        if content.is_eof() and not content.exception():
+            # All of it arrived with the headers (a small batch): take it as it is, which
+            # costs a fraction of ``read``'s chunk loop.
+            return content.read_nowait()
         return await request.read()
     chunks: list[bytes] = []
     size = 0

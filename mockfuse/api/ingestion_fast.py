@@ -31,8 +31,10 @@ AVAILABLE = msgspec is not None and not os.environ.get("MOCKFUSE_NO_MSGSPEC")
 # What the structs do not rule out sends a batch the slow way, found by two scans of the text
 # (each a literal-led pattern, which the regex engine finds fast): a space before a time of
 # day (msgspec reads "2025-01-16 10:00:00Z", as RFC 3339 allows; zod does not), and an escaped
-# carriage return, which an id must not hold (a pattern on every id would cost more).
-_SPACED_TIME = re.compile(rb" \d\d:\d\d")
+# carriage return, which an id must not hold (a pattern on every id would cost more). The
+# first is led by the date's last dash rather than the space: JSON text has far fewer dashes
+# than spaces, and every such time follows a date.
+_SPACED_TIME = re.compile(rb"-\d\d \d\d:\d\d")
 _ESCAPED_CR = re.compile(rb"\\(?:r|u000[dD])")
 # sdk-log events are answered in neither list; they are rare enough to judge the slow way.
 _SLOW_TYPES = frozenset({"sdk-log"})
@@ -126,7 +128,15 @@ def _batch_type() -> Any:
 
 if AVAILABLE:
     _USAGE = _struct("Usage", rules.USAGE_CHECKS, frozenset())
-    _DECODER = msgspec.json.Decoder(_batch_type())
+    _BATCH = _batch_type()
+    _DECODER = msgspec.json.Decoder(_BATCH)
+    # Per event struct: its type, and the refinements to run on it (scores also have a
+    # config to check, the slow way), looked up once per event.
+    _EVENT_TYPES = msgspec.inspect.type_info(_BATCH).fields[0].type.item_type.types
+    _TAG = {info.cls: info.tag for info in _EVENT_TYPES}
+    _CHECKS = {
+        info.cls: _REFINEMENTS[info.tag] for info in _EVENT_TYPES if info.tag in _REFINEMENTS
+    }
 
 
 class _Fields:
@@ -161,20 +171,21 @@ def accept_batch(
     if len(batch) > most_events:
         return None
     accepted = []
+    append = accepted.append
     for position, event in enumerate(batch):
-        event_type = event.__struct_config__.tag
+        kind = type(event)
         body = event.body
-        if getattr(body, "configId", None) is not None:
-            return None  # a score naming a config is checked against it, the slow way
-        refinements = _REFINEMENTS.get(event_type)
-        if refinements is not None:
+        checks = _CHECKS.get(kind)
+        if checks is not None:
+            if getattr(body, "configId", None) is not None:
+                return None  # a score naming a config is checked against it, the slow way
             fields = _Fields(body)
-            for refinement in refinements:
+            for refinement in checks:
                 if refinement(fields) is not None:  # type: ignore[arg-type]
                     return None
-        accepted.append(EventRef(text, position, event.id, event_type, body.id))
-        if marks is not None:
-            marks.append(_mark(event_type, event))
+        append(EventRef(text, position, event.id, _TAG[kind], body.id))
+    if marks is not None:
+        marks.extend(_mark(ref.type, event) for ref, event in zip(accepted, batch, strict=True))
     return accepted
 
 
