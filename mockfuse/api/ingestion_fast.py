@@ -132,7 +132,7 @@ if AVAILABLE:
     _DECODER = msgspec.json.Decoder(_BATCH)
     # Per event struct: its type, and the refinements to run on it (scores also have a
     # config to check, the slow way), looked up once per event.
-    _EVENT_TYPES = msgspec.inspect.type_info(_BATCH).fields[0].type.item_type.types
+    _EVENT_TYPES: Any = msgspec.inspect.type_info(_BATCH).fields[0].type.item_type.types  # type: ignore[attr-defined]
     _TAG = {info.cls: info.tag for info in _EVENT_TYPES}
     _CHECKS = {
         info.cls: _REFINEMENTS[info.tag] for info in _EVENT_TYPES if info.tag in _REFINEMENTS
@@ -170,7 +170,7 @@ def accept_batch(
         return None
     if len(batch) > most_events:
         return None
-    accepted = []
+    accepted: list[EventRef] = []
     append = accepted.append
     for position, event in enumerate(batch):
         kind = type(event)
