@@ -26,11 +26,16 @@ import uuid
 from pathlib import Path
 
 import httpx
-from ingestion_throughput import LUA, batch_template
+from ingestion_shapes import LUA, litellm_events, with_placeholders
 from side_by_side import AUTHORIZATION, free_port, wait_until_listening
 
 from mockfuse import MockfuseServer
 from mockfuse.api import ingestion_fast
+
+
+def batch_template() -> str:
+    """The LiteLLM-shaped 15-event batch, its ids placeholders to fill per request."""
+    return with_placeholders(litellm_events(15))
 
 
 def per_event(batches: int) -> None:
