@@ -172,6 +172,7 @@ def accept_batch(
         return None
     accepted: list[EventRef] = []
     append = accepted.append
+    new_ref = tuple.__new__  # EventRef's own __new__ adds a Python call per event
     for position, event in enumerate(batch):
         kind = type(event)
         body = event.body
@@ -183,7 +184,7 @@ def accept_batch(
             for refinement in checks:
                 if refinement(fields) is not None:  # type: ignore[arg-type]
                     return None
-        append(EventRef(text, position, event.id, _TAG[kind], body.id))
+        append(new_ref(EventRef, (text, position, event.id, _TAG[kind], body.id)))
     if marks is not None:
         marks.extend(_mark(ref.type, event) for ref, event in zip(accepted, batch, strict=True))
     return accepted
