@@ -11,6 +11,7 @@ from mockfuse.annotation_queues import AnnotationQueueBook
 from mockfuse.auth import KeyRing
 from mockfuse.comments import CommentBook
 from mockfuse.datasets import DatasetBook
+from mockfuse.experiments import ExperimentBook
 from mockfuse.faults import FaultBook
 from mockfuse.journal import Journal, replay
 from mockfuse.media import MediaStore
@@ -60,6 +61,7 @@ class Services:
     models: ModelBook = field(default_factory=ModelBook)
     windows: TestWindows = field(default_factory=TestWindows)
     datasets: DatasetBook = field(init=False)
+    experiments: ExperimentBook = field(default_factory=ExperimentBook)
     score_configs: ScoreConfigBook = field(init=False)
     comments: CommentBook = field(init=False)
     annotation_queues: AnnotationQueueBook = field(default_factory=AnnotationQueueBook)

@@ -127,8 +127,8 @@ class MockfuseTenant:
         return tenant
 
     def close(self) -> None:
-        """Forget what this tenant made (prompts, media, datasets, models, score configs,
-        comments, annotation queues, fault rules), and its captures unless it is a test's
+        """Forget what this tenant made (prompts, media, datasets, experiments, models, score
+        configs, comments, annotation queues, fault rules), and its captures unless it is a test's
         window (those stay readable in the viewer for a while: see
         ``mockfuse.windows.KEEP_FINISHED``)."""
         for separate in self._separate:
@@ -138,6 +138,7 @@ class MockfuseTenant:
         services.prompts.forget(self.tenant)
         services.media.forget(self.tenant)
         services.datasets.forget(self.tenant)
+        services.experiments.forget(self.tenant)
         services.models.forget(self.tenant)
         services.score_configs.forget(self.tenant)
         services.comments.forget(self.tenant)

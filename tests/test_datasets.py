@@ -14,6 +14,7 @@ from mockfuse.auth import basic_authorization
 from mockfuse.datasets import stable_run_id
 from mockfuse.timestamps import parse_timestamp, utc_now
 from tests.support.client_envs import run_client
+from tests.support.experiment_spans import export, item_run
 from tests.support.http import auth_headers, get, post_json
 
 
@@ -260,6 +261,18 @@ def test_sdk_5_runs_an_experiment_over_a_dataset(mockfuse):
         ("France", france_trace),
         ("Italy", italy[3]),
     ]
+    # And as the SDK's experiments API reads it back: one experiment over the dataset, an
+    # item per dataset item, each with its trace, input, output and expected output.
+    dataset_id = get(mockfuse, "/api/public/v2/datasets/capitals").json()["id"]
+    [[experiment_id, name, count, of_dataset, _]] = seen["experiments"]
+    assert (experiment_id, name, count, of_dataset) == (run["id"], run["name"], 2, dataset_id)
+    by_country = {country: item_id for item_id, country in items.items()}
+    assert seen["read_items"] == sorted(
+        [
+            [france_trace, by_country["France"], {"country": "France"}, "Lyon", "Paris"],
+            [italy[3], by_country["Italy"], {"country": "Italy"}, "Rome", "Rome"],
+        ]
+    )
 
 
 def get_items(tenant: Any, dataset: str, **query: Any) -> list[dict[str, Any]]:
@@ -356,35 +369,19 @@ def test_a_run_item_body_is_strict_and_takes_the_dataset_version(mockfuse):
 def test_spans_carrying_experiment_attributes_make_the_run(mockfuse):
     dataset = make_dataset(mockfuse)
     make_item(mockfuse, id="item")
-
-    def span(span_id: str, parent: str | None) -> dict[str, Any]:
-        attributes = {
-            "langfuse.experiment.dataset.id": dataset["id"],
-            "langfuse.experiment.item.id": "item",
-            "langfuse.experiment.name": "nightly",
-            "langfuse.experiment.description": "every night",
-            "langfuse.experiment.metadata": '{"model":"m"}',
-            "langfuse.experiment.item.root_observation_id": "b" * 16,
-        }
-        return {
-            "traceId": "a" * 32,
-            "spanId": span_id,
-            **({"parentSpanId": parent} if parent else {}),
-            "name": "task",
-            "startTimeUnixNano": "1764669600000000000",
-            "endTimeUnixNano": "1764669601000000000",
-            "attributes": [{"key": k, "value": {"stringValue": v}} for k, v in attributes.items()],
-        }
-
-    export = {"resourceSpans": [{"scopeSpans": [{"spans": [span("c" * 16, None)]}]}]}
-    export["resourceSpans"][0]["scopeSpans"][0]["spans"].append(span("b" * 16, "c" * 16))
+    described = {
+        "langfuse.experiment.description": "every night",
+        "langfuse.experiment.metadata": '{"model":"m"}',
+    }
+    run = item_run(trace_id="a" * 32, dataset_id=dataset["id"], extra=described)
     for _ in range(2):  # an exporter's retry links nothing twice
-        assert post_json(mockfuse, "/api/public/otel/v1/traces", export).status_code == 200
-    run = get(mockfuse, "/api/public/datasets/qa/runs/nightly").json()
-    assert (run["description"], run["metadata"]) == ("every night", {"model": "m"})
-    assert [
-        (i["datasetItemId"], i["traceId"], i["observationId"]) for i in run["datasetRunItems"]
-    ] == [("item", "a" * 32, "b" * 16)]
+        assert post_json(mockfuse, "/api/public/otel/v1/traces", export(run)).status_code == 200
+    read = get(mockfuse, "/api/public/datasets/qa/runs/nightly").json()
+    assert (read["description"], read["metadata"]) == ("every night", {"model": "m"})
+    linked = [
+        (i["datasetItemId"], i["traceId"], i["observationId"]) for i in read["datasetRunItems"]
+    ]
+    assert linked == [("item", "a" * 32, "a" * 16)]
 
 
 @pytest.mark.clients

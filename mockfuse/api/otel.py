@@ -89,11 +89,13 @@ async def otel_traces(request: web.Request) -> web.Response:
     except InvalidExport as error:
         return exchange.answer(400, {"error": f"Invalid OTLP trace export: {error}"})
 
-    if experiments.MARK in body:  # rare: read the spans now, so the runs are there at once
+    if experiments.MARK in body:  # rare: read the spans now, so experiments show at once
         if spans is None:
             spans = spans_from_protobuf(body)
+        services = request.app[SERVICES]
         item_runs = experiments.experiment_item_runs(spans)
-        request.app[SERVICES].datasets.add_experiment_item_runs(exchange.tenant, item_runs)
+        services.datasets.add_experiment_item_runs(exchange.tenant, item_runs)
+        services.experiments.add(exchange.tenant, experiments.experiment_items(spans))
 
     # Langfuse answers an export once it is checked and maps its spans in a worker, later;
     # mockfuse maps them when the tenant is next read, so a busy exporter waits for no

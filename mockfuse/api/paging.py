@@ -55,10 +55,12 @@ def cursor_paged(
     exchange: Exchange,
     items: list[Any],
     show: Callable[[Any], Any] = lambda item: item,
+    *,
+    most: int = MAX_LIMIT,
 ) -> web.Response:
     """The page of ``items`` after the query's ``cursor``, each shown by ``show``, with the
-    cursor of the next page in ``meta``. A cursor is the next page's position, opaque to
-    clients."""
+    cursor of the next page in ``meta``; at most ``most`` a page. A cursor is the next page's
+    position, opaque to clients."""
     query = exchange.request.query
     try:
         limit = int(query.get("limit", DEFAULT_LIMIT))
@@ -66,8 +68,8 @@ def cursor_paged(
         start = int(base64.urlsafe_b64decode(cursor.encode()).decode()) if cursor else 0
     except ValueError:
         return bad_query(exchange, "limit must be an integer and cursor one this API returned")
-    if not 1 <= limit <= MAX_LIMIT or start < 0:
-        return bad_query(exchange, f"limit must be between 1 and {MAX_LIMIT}")
+    if not 1 <= limit <= most or start < 0:
+        return bad_query(exchange, f"limit must be between 1 and {most}")
     end = start + limit
     following = base64.urlsafe_b64encode(str(end).encode()).decode() if end < len(items) else None
     page = [show(item) for item in items[start:end]]

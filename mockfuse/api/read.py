@@ -102,7 +102,9 @@ def _observation_view(
     }
 
 
-def _filtered(exchange: Exchange, items: list[Entity], query: Any) -> list[Entity] | web.Response:
+def meeting_filter(
+    exchange: Exchange, items: list[Entity], query: Any
+) -> list[Entity] | web.Response:
     """``items`` meeting the query's ``filter`` conditions, or Langfuse's 400 for a bad one."""
     try:
         conditions = parse_filter(query.get("filter"))
@@ -261,7 +263,7 @@ async def list_traces(request: web.Request, reading: Reading) -> web.Response:
         }
         for t in in_order
     ]
-    filtered = _filtered(exchange, summaries, query)
+    filtered = meeting_filter(exchange, summaries, query)
     return filtered if isinstance(filtered, web.Response) else paged(exchange, filtered)
 
 
@@ -327,7 +329,7 @@ async def list_observations(request: web.Request, reading: Reading) -> web.Respo
     observations = _observations(reading, request.query)
     if isinstance(observations, str):
         return bad_query(reading.exchange, observations)
-    filtered = _filtered(reading.exchange, [_as_v1(o) for o in observations], request.query)
+    filtered = meeting_filter(reading.exchange, [_as_v1(o) for o in observations], request.query)
     return filtered if isinstance(filtered, web.Response) else paged(reading.exchange, filtered)
 
 
@@ -348,7 +350,7 @@ async def list_observations_v2(request: web.Request, reading: Reading) -> web.Re
     observations = _observations(reading, request.query)
     if isinstance(observations, str):
         return bad_query(reading.exchange, observations)
-    filtered = _filtered(reading.exchange, observations, request.query)
+    filtered = meeting_filter(reading.exchange, observations, request.query)
     if isinstance(filtered, web.Response):
         return filtered
     return cursor_paged(reading.exchange, filtered, _as_v2)
@@ -405,7 +407,7 @@ async def _list_scores(request: web.Request, reading: Reading) -> web.Response:
     scores = _scores(reading, request.query)
     if isinstance(scores, str):
         return bad_query(reading.exchange, scores)
-    filtered = _filtered(reading.exchange, scores, request.query)
+    filtered = meeting_filter(reading.exchange, scores, request.query)
     return filtered if isinstance(filtered, web.Response) else paged(reading.exchange, filtered)
 
 
@@ -438,10 +440,10 @@ async def list_scores_v3(request: web.Request, reading: Reading) -> web.Response
     if "id" in query:
         scores = [s for s in scores if s["id"] == query["id"]]
     project_id = reading.project_id
-    return cursor_paged(reading.exchange, scores, lambda score: _score_v3(score, project_id))
+    return cursor_paged(reading.exchange, scores, lambda score: score_v3(score, project_id))
 
 
-def _score_v3(score: Entity, project_id: str) -> Entity:
+def score_v3(score: Entity, project_id: str) -> Entity:
     data_type = score["dataType"]
     if data_type == "BOOLEAN":
         value: Any = score["value"] == 1
@@ -516,5 +518,5 @@ async def list_sessions(request: web.Request, reading: Reading) -> web.Response:
         return bad_query(reading.exchange, in_range)
     newest_first = sorted(in_range, key=lambda s: s["createdAt"] or "", reverse=True)
     shown = [{k: v for k, v in s.items() if k != "traces"} for s in newest_first]
-    filtered = _filtered(reading.exchange, shown, request.query)
+    filtered = meeting_filter(reading.exchange, shown, request.query)
     return filtered if isinstance(filtered, web.Response) else paged(reading.exchange, filtered)

@@ -338,6 +338,11 @@ def _trace_metadata(span: Span, root: bool) -> dict[str, Any]:
     return _metadata(span, trace, _prefixed(span.attributes, "langfuse.observation.metadata"))
 
 
+def observation_of(span: Span) -> dict[str, Any]:
+    """The body of the observation event ``span`` becomes."""
+    return _observation_body(span, observation_type(span.attributes), _is_root(span))
+
+
 def events_from_spans(spans: list[Span]) -> list[Event]:
     events: list[Event] = []
     for span in spans:

@@ -1,7 +1,9 @@
 """SDK 5.x running an experiment over a dataset, as its docs show: get_dataset, then
-run_experiment with a task and an evaluator. Prints each item's result as JSON."""
+run_experiment with a task and an evaluator; then the experiment and its items read back
+through the SDK's experiments API. Prints each item's result and what was read as JSON."""
 
 import json
+from datetime import datetime, timedelta, timezone
 
 from langfuse import Evaluation, Langfuse
 
@@ -12,6 +14,7 @@ for country, capital in (("Italy", "Rome"), ("France", "Paris")):
         dataset_name="capitals", input={"country": country}, expected_output=capital
     )
 answers = {"Italy": "Rome", "France": "Lyon"}
+began = datetime.now(timezone.utc) - timedelta(seconds=1)
 
 
 def task(*, item, **kwargs):
@@ -26,6 +29,10 @@ result = langfuse.get_dataset("capitals").run_experiment(
     name="capitals-eval", task=task, evaluators=[exact]
 )
 langfuse.flush()
+experiments = langfuse.api.experiments.list(from_start_time=began, fields="core,metadata").data
+items = langfuse.api.experiments.list_items(
+    from_start_time=began, experiment_id=result.experiment_id, fields="core,dataset,io"
+).data
 print(
     json.dumps(
         {
@@ -35,6 +42,13 @@ print(
             ),
             "experiment_id": result.experiment_id,
             "run_name": result.run_name,
+            "experiments": [
+                [e.id, e.name, e.item_count, e.dataset_id, e.metadata] for e in experiments
+            ],
+            "read_items": sorted(
+                [i.trace_id, i.experiment_item_id, i.input, i.output, i.expected_output]
+                for i in items
+            ),
         }
     )
 )

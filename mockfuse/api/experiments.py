@@ -1,0 +1,167 @@
+"""``GET /api/public/experiments`` and ``GET /api/public/experiment-items``: SDK 5.x's
+``api.experiments``, read from the experiments the tenant's spans recorded
+(``mockfuse.experiments``).
+
+As Langfuse answers them: ``fromStartTime`` is required, and the time range applies to items
+before they are grouped into experiments; ``id``, ``name``, ``datasetId`` (and for items
+``experimentId``, ``experimentName``, ``experimentItemId``) take comma-separated values;
+``filter`` takes Langfuse's conditions on those columns; ``fields`` picks the field groups
+shown; pages go by cursor, at most 100 a page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from mockfuse.api.paging import bad_query, cursor_paged
+from mockfuse.api.read import Reading, in_time_range, meeting_filter, reading, score_v3
+from mockfuse.config import SERVICES
+from mockfuse.experiments import experiments_of
+
+routes = web.RouteTableDef()
+
+MOST_PER_PAGE = 100
+MOST_SCORES = 50
+
+EXPERIMENT_FIELDS = {
+    "core": ("id", "name", "description", "startTime", "endTime", "itemCount", "datasetId"),
+    "metadata": ("metadata",),
+    "scores": (),
+}
+ITEM_FIELDS = {
+    "core": (
+        "id",
+        "traceId",
+        "startTime",
+        "endTime",
+        "level",
+        "environment",
+        "experimentId",
+        "experimentName",
+        "experimentItemId",
+    ),
+    "dataset": ("experimentDatasetId", "experimentItemVersion"),
+    "io": ("input", "output", "expectedOutput"),
+    "metadata": ("metadata",),
+    "itemMetadata": ("experimentItemMetadata",),
+    "experimentMetadata": ("experimentMetadata", "experimentDescription"),
+    "scores": (),
+}
+
+
+def _groups(query: Any, known: dict[str, tuple[str, ...]], default: str) -> set[str] | str:
+    """The field groups ``fields`` asks for (``core`` always), or the problem with them."""
+    asked = {name.strip() for name in query.get("fields", default).split(",") if name.strip()}
+    unknown = sorted(asked - set(known))
+    if unknown:
+        return f"fields: unknown field group(s) {unknown}; available: {', '.join(known)}"
+    return asked | {"core"}
+
+
+def _bounded(query: Any, name: str, most: int, default: int) -> int | str:
+    try:
+        value = int(query.get(name, default))
+    except ValueError:
+        return f"{name} must be an integer"
+    return value if 1 <= value <= most else f"{name} must be between 1 and {most}"
+
+
+def _matching(items: list[dict[str, Any]], query: Any, columns: dict[str, str]) -> list[Any]:
+    """Items whose ``columns[name]`` is one of the comma-separated values of each parameter
+    ``name`` given."""
+    for name, field in columns.items():
+        if name in query:
+            wanted = {value.strip() for value in query[name].split(",")}
+            items = [item for item in items if item.get(field) in wanted]
+    return items
+
+
+def _scores_of(reading: Reading, wanted: Callable[[dict[str, Any]], bool], most: int) -> list[Any]:
+    project_id = reading.project_id
+    return [score_v3(score, project_id) for score in reading.scores if wanted(score)][:most]
+
+
+async def _listing(
+    request: web.Request,
+    reading: Reading,
+    *,
+    fields: dict[str, tuple[str, ...]],
+    default_fields: str,
+    columns: dict[str, str],
+    group: bool,
+) -> web.Response:
+    exchange, query = reading.exchange, request.query
+    if "fromStartTime" not in query:
+        return bad_query(exchange, "fromStartTime: Required")
+    groups = _groups(query, fields, default_fields)
+    score_limit = _bounded(query, "scoreLimit", MOST_SCORES, MOST_SCORES)
+    limit = _bounded(query, "limit", MOST_PER_PAGE, 50)
+    for problem in (groups, score_limit, limit):
+        if isinstance(problem, str):
+            return bad_query(exchange, problem)
+    assert isinstance(groups, set) and isinstance(score_limit, int)
+    items = request.app[SERVICES].experiments.items(exchange.tenant)
+    in_range = in_time_range(items, query, "startTime", ("fromStartTime", "toStartTime"))
+    if isinstance(in_range, str):
+        return bad_query(exchange, in_range)
+    listed = experiments_of(in_range) if group else in_range
+    # The filter's column for an item's dataset is ``datasetId``, as for an experiment's.
+    listed = _matching(listed, query, columns)
+    filterable = [
+        {**entry, "datasetId": entry.get("datasetId", entry.get(columns["datasetId"]))}
+        for entry in listed
+    ]
+    kept = meeting_filter(exchange, filterable, query)
+    if isinstance(kept, web.Response):
+        return kept
+    shown = [name for group_name in groups for name in fields[group_name]]
+
+    def show(entry: dict[str, Any]) -> dict[str, Any]:
+        view = {name: entry[name] for name in shown}
+        if "scores" in groups:
+            view["scores"] = _scores_of(reading, _scores_for(entry, group), score_limit)
+        return view
+
+    return cursor_paged(exchange, kept, show, most=MOST_PER_PAGE)
+
+
+def _scores_for(entry: dict[str, Any], experiment: bool) -> Callable[[dict[str, Any]], bool]:
+    """An experiment's own scores (a run-level score names it as its dataset run); an item's,
+    those on its trace and the observations in it."""
+    if experiment:
+        return lambda score: score["datasetRunId"] == entry["id"]
+    return lambda score: score["traceId"] == entry["traceId"]
+
+
+@routes.route("*", "/api/public/experiments")
+@reading
+async def list_experiments(request: web.Request, reading: Reading) -> web.Response:
+    return await _listing(
+        request,
+        reading,
+        fields=EXPERIMENT_FIELDS,
+        default_fields="core",
+        columns={"id": "id", "name": "name", "datasetId": "datasetId"},
+        group=True,
+    )
+
+
+@routes.route("*", "/api/public/experiment-items")
+@reading
+async def list_experiment_items(request: web.Request, reading: Reading) -> web.Response:
+    return await _listing(
+        request,
+        reading,
+        fields=ITEM_FIELDS,
+        default_fields="core,dataset",
+        columns={
+            "experimentId": "experimentId",
+            "experimentName": "experimentName",
+            "experimentItemId": "experimentItemId",
+            "datasetId": "experimentDatasetId",
+        },
+        group=False,
+    )
