@@ -10,6 +10,9 @@ start time or timestamp, else when the client made the event), not when it arriv
 that sends late (a batch left in its queue, a span exported on the next timer tick, a logger
 callback run on a thread pool) still lands in the test that made it.
 
+A trace is dated by the earliest of its events in the same request (LiteLLM stamps a trace
+when its callback logs it, after the generation in it ran).
+
 1. Made while the current window is open: the current window.
 2. Made while an earlier window was open: that window.
 3. Made since windows began but between tests (at import time, in a session fixture): the
@@ -154,12 +157,14 @@ class TestWindows:
         """``events`` grouped by the tenant each belongs to; each placed by its mark, read
         from the event (decoded) when no marks are given."""
         groups: dict[str | None, list[Any]] = {}
-        if marks is None:
-            marks = map(mark_of, events)
+        marks = list(map(mark_of, events) if marks is None else marks)
+        earliest = _earliest_by_trace(marks)
         with self._lock:
             key = self._keys[public_key]
             now = time.time()
             for event, (made, trace_id) in zip(events, marks, strict=True):
+                if trace_id is not None and _is_trace(event):
+                    made = earliest[trace_id]
                 window = self._window_of(key, made, trace_id, now)
                 tenant = public_key if window is None else window.tenant
                 groups.setdefault(tenant, []).append(event)
@@ -188,6 +193,23 @@ class TestWindows:
             key.owners[trace_id] = window
             window.traces.add(trace_id)
         return window
+
+
+def _is_trace(event: Any) -> bool:
+    kind = event.get("type") if isinstance(event, dict) else getattr(event, "type", None)
+    return kind == "trace-create"
+
+
+def _earliest_by_trace(marks: list[Mark]) -> dict[str | None, float | None]:
+    """Per trace, the earliest time among a request's events of it. A trace is dated by it:
+    LiteLLM stamps its trace when its callback logs it, after the generation it holds ran,
+    and a trace belongs with what happened in it."""
+    earliest: dict[str | None, float | None] = {}
+    for made, trace_id in marks:
+        known = earliest.get(trace_id)
+        if trace_id not in earliest or (made is not None and (known is None or made < known)):
+            earliest[trace_id] = made
+    return earliest
 
 
 def _holding(windows: list[Window], moment: float) -> Window | None:

@@ -59,6 +59,24 @@ def test_the_body_time_decides_over_when_the_client_made_the_envelope():
     assert second.tenant not in placed(windows, late)
 
 
+def test_a_trace_logged_after_its_test_goes_with_the_generation_it_holds():
+    # LiteLLM stamps the trace when its callback logs it, after the call: past the test's
+    # end when the callback runs late; the generation's start dates them both.
+    windows = session()
+    first = windows.open(KEY, "test_a")
+    started = time.time()
+    windows.close(first)
+    second = windows.open(KEY, "test_b")
+    logged = time.time()
+    trace = event("trace-create", "t", logged, timestamp=at(logged))
+    generation = event("generation-create", "t", logged, startTime=at(started))
+    own = event("trace-create", "own", time.time())
+    assert placed(windows, trace, generation, own) == {
+        first.tenant: ["trace-create-t", "generation-create-t"],
+        second.tenant: ["trace-create-own"],
+    }
+
+
 def test_between_tests_an_event_follows_its_trace_else_stays_outside_any_test():
     windows = session()
     first = windows.open(KEY, "test_a")
