@@ -9,11 +9,10 @@ linked once.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from mockfuse.datasets import ExperimentItemRun
-from mockfuse.otel.mapping import observation_of
+from mockfuse.otel.mapping import decoded_attribute, object_attribute, observation_of
 from mockfuse.otel.spans import Span
 from mockfuse.timestamps import normalize_timestamp
 
@@ -27,21 +26,6 @@ MARK = (PREFIX + "id").encode()
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
-
-
-def _metadata(value: Any) -> Any:
-    if not isinstance(value, str):
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        return None
-
-
-def _decoded(value: Any) -> Any:
-    """A serialized value as the SDK serialized it: JSON decoded, other text as it is."""
-    decoded = _metadata(value)
-    return value if decoded is None else decoded
 
 
 def experiment_items(spans: list[Span]) -> list[dict[str, Any]]:
@@ -75,10 +59,14 @@ def experiment_items(spans: list[Span]) -> list[dict[str, Any]]:
                 "experimentItemVersion": _text(attributes.get(PREFIX + "item.version")),
                 "input": observation.get("input"),
                 "output": observation.get("output"),
-                "expectedOutput": _decoded(attributes.get(PREFIX + "item.expected_output")),
+                "expectedOutput": decoded_attribute(
+                    attributes.get(PREFIX + "item.expected_output")
+                ),
                 "metadata": observation.get("metadata"),
-                "experimentItemMetadata": _metadata(attributes.get(PREFIX + "item.metadata")),
-                "experimentMetadata": _metadata(attributes.get(PREFIX + "metadata")),
+                "experimentItemMetadata": object_attribute(
+                    attributes.get(PREFIX + "item.metadata")
+                ),
+                "experimentMetadata": object_attribute(attributes.get(PREFIX + "metadata")),
                 "experimentDescription": _text(attributes.get(PREFIX + "description")),
             }
         )
@@ -103,7 +91,7 @@ def experiment_item_runs(spans: list[Span]) -> list[ExperimentItemRun]:
                 trace_id=span.trace_id,
                 observation_id=_text(attributes.get(ROOT_OBSERVATION_ID)),
                 description=_text(attributes.get("langfuse.experiment.description")),
-                metadata=_metadata(attributes.get("langfuse.experiment.metadata")),
+                metadata=object_attribute(attributes.get("langfuse.experiment.metadata")),
             )
         )
     return runs

@@ -108,7 +108,7 @@ def _first(attributes: dict[str, Any], *keys: str) -> Any:
     return None
 
 
-def _decoded(value: Any) -> Any:
+def decoded_attribute(value: Any) -> Any:
     """An attribute value as the client meant it: SDKs send JSON-encoded strings."""
     if isinstance(value, str):
         try:
@@ -118,18 +118,18 @@ def _decoded(value: Any) -> Any:
     return value
 
 
-def _object(value: Any) -> dict[str, Any] | None:
-    decoded = _decoded(value)
+def object_attribute(value: Any) -> dict[str, Any] | None:
+    decoded = decoded_attribute(value)
     return decoded if isinstance(decoded, dict) else None
 
 
 def _prefixed(attributes: dict[str, Any], prefix: str) -> dict[str, Any] | None:
     """``prefix`` as a JSON object, merged with its flattened ``prefix.<key>`` attributes."""
-    merged = _object(attributes.get(prefix)) or {}
+    merged = object_attribute(attributes.get(prefix)) or {}
     dotted = prefix + "."
     for key, value in attributes.items():
         if key.startswith(dotted):
-            merged[key[len(dotted) :]] = _decoded(value)
+            merged[key[len(dotted) :]] = decoded_attribute(value)
     return merged or None
 
 
@@ -158,7 +158,7 @@ def observation_type(attributes: dict[str, Any]) -> str:
 
 
 def _usage(attributes: dict[str, Any]) -> dict[str, Any] | None:
-    explicit = _object(attributes.get("langfuse.observation.usage_details"))
+    explicit = object_attribute(attributes.get("langfuse.observation.usage_details"))
     if explicit is not None:
         return explicit
     usage: dict[str, Any] = {}
@@ -169,7 +169,7 @@ def _usage(attributes: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _costs(attributes: dict[str, Any]) -> dict[str, Any] | None:
-    explicit = _object(attributes.get("langfuse.observation.cost_details"))
+    explicit = object_attribute(attributes.get("langfuse.observation.cost_details"))
     if explicit is not None:
         return explicit
     cost = attributes.get("gen_ai.usage.cost")
@@ -177,7 +177,7 @@ def _costs(attributes: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _model_parameters(attributes: dict[str, Any]) -> dict[str, Any] | None:
-    parameters = _object(attributes.get("langfuse.observation.model.parameters"))
+    parameters = object_attribute(attributes.get("langfuse.observation.model.parameters"))
     if parameters is None:
         parameters = {
             key[len(_REQUEST_PARAMETER_PREFIX) :]: value
@@ -194,12 +194,14 @@ def _model_parameters(attributes: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _completion_start(attributes: dict[str, Any]) -> str | None:
-    moment = parse_timestamp(_decoded(attributes.get("langfuse.observation.completion_start_time")))
+    moment = parse_timestamp(
+        decoded_attribute(attributes.get("langfuse.observation.completion_start_time"))
+    )
     return format_timestamp(moment) if moment else None
 
 
 def _tags(value: Any) -> list[str] | None:
-    decoded = _decoded(value)
+    decoded = decoded_attribute(value)
     if isinstance(decoded, list):
         return [str(tag) for tag in decoded]
     if isinstance(decoded, str):
@@ -277,8 +279,8 @@ def _observation_body(span: Span, kind: str, root: bool) -> dict[str, Any]:
         "name": span.name,
         "startTime": _iso(span.start_unix_nano),
         "endTime": _iso(span.end_unix_nano) if span.end_unix_nano else None,
-        "input": _decoded(_first(attributes, *_INPUT_KEYS)),
-        "output": _decoded(_first(attributes, *_OUTPUT_KEYS)),
+        "input": decoded_attribute(_first(attributes, *_INPUT_KEYS)),
+        "output": decoded_attribute(_first(attributes, *_OUTPUT_KEYS)),
         "metadata": _metadata(span, _prefixed(attributes, "langfuse.observation.metadata")),
         "level": level,
         "statusMessage": attributes.get("langfuse.observation.status_message")
@@ -321,9 +323,9 @@ def _trace_body(span: Span, observation: dict[str, Any], root: bool) -> dict[str
         "release": _setting(span, "langfuse.release"),
         "version": _setting(span, "langfuse.version"),
         "environment": _setting(span, "langfuse.environment"),
-        "input": _decoded(attributes.get("langfuse.trace.input"))
+        "input": decoded_attribute(attributes.get("langfuse.trace.input"))
         or (observation.get("input") if root else None),
-        "output": _decoded(attributes.get("langfuse.trace.output"))
+        "output": decoded_attribute(attributes.get("langfuse.trace.output"))
         or (observation.get("output") if root else None),
     }
     return {key: value for key, value in body.items() if value is not None}
