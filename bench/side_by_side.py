@@ -1,7 +1,6 @@
 """Servers side by side under one load generator (wrk): each started on a free loopback port,
 loaded in turn, round after round, so that a noisy machine's drift hits them all alike; the
-medians of their requests per second are compared. With ``taskset`` and two CPUs or more, the
-servers share one CPU and wrk has another, so that neither steals the other's time."""
+medians of their requests per second are compared."""
 
 from __future__ import annotations
 
@@ -9,24 +8,12 @@ import argparse
 import base64
 import os
 import re
-import shutil
 import socket
 import statistics
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-
-
-def _pinned(command: list[str], cpu: int) -> list[str]:
-    """``command`` run on ``cpu`` alone, where ``taskset`` can pin it and there is another
-    CPU for the rest."""
-    if shutil.which("taskset") is None or (os.cpu_count() or 1) < 2:
-        return command
-    return ["taskset", "-c", str(cpu), *command]
-
-
-SERVER_CPU, LOAD_CPU = 1, 0
 
 
 def free_port() -> int:
@@ -66,10 +53,10 @@ def _latency(output: str, percent: str) -> float:
 
 def load(port: int, script: Path, seconds: int) -> Load:
     result = subprocess.run(
-        _pinned([
+        [
             "wrk", "-t1", "-c8", "--latency", f"-d{seconds}s", "-s", str(script),
             f"http://127.0.0.1:{port}",
-        ], LOAD_CPU),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -113,7 +100,7 @@ def median_loads(
     ports = {name: free_port() for name in commands}
     servers = {
         name: subprocess.Popen(
-            _pinned([*command, str(ports[name])], SERVER_CPU),
+            [*command, str(ports[name])],
             stdout=subprocess.DEVNULL,
             env={**os.environ, **extra_env},
         )
