@@ -66,3 +66,24 @@ def test_the_current_js_sdk_lists_traces_through_langfuses_filter_parameter(mock
         "both": ["checkout"],
         "badFilter": 400,
     }
+
+
+@pytest.mark.clients
+def test_the_current_js_sdk_runs_an_experiment_and_reads_it_back(mockfuse):
+    result = run_node_client("js_current", "js_current_experiment.cjs", mockfuse.env)
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    (france, france_output, france_trace), (italy, italy_output, italy_trace) = seen["items"]
+    assert (france, france_output, italy, italy_output) == ("js-France", "Lyon", "js-Italy", "Rome")
+    # The SDK posts a run item per dataset item and stamps its spans as well: each trace is
+    # linked once, in the run whose id the SDK reports as the experiment's.
+    assert seen["experimentId"] == seen["datasetRunId"]
+    assert seen["run"] == [
+        seen["datasetRunId"],
+        "js-run",
+        [["js-France", france_trace], ["js-Italy", italy_trace]],
+    ]
+    assert seen["experiments"] == [[seen["experimentId"], "js-run", 2]]
+    assert seen["readItems"] == [
+        ["js-France", france_trace, "Lyon", "Paris"],
+        ["js-Italy", italy_trace, "Rome", "Rome"],
+    ]
