@@ -15,6 +15,10 @@ p50 and p99. Prints each round, then a table of medians: requests per second, th
 the bare handler, and p50/p99 latency beside the bare handler's. Needs wrk.
 
     .venv/bin/python bench/ingestion_shapes.py [--rounds 3] [--seconds 10] [--shape "1 event"]
+        [--baseline DIR]
+
+``--baseline`` runs another checkout of mockfuse beside this one (default ``serve``), for a
+change's before and after in one run: ``git worktree add /tmp/before main`` makes one.
 """
 
 from __future__ import annotations
@@ -101,15 +105,22 @@ def main() -> None:
     parser.add_argument(
         "--shape", action="append", choices=list(SHAPES), help="only these shapes (repeatable)"
     )
+    parser.add_argument("--baseline", help="a checkout of mockfuse to run beside this one")
     args = parser.parse_args()
     serve = [sys.executable, "-m", "mockfuse", "serve", "--port"]
     bounded = [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000", "--port"]
     bare = [sys.executable, str(HERE / "bare_ingestion_server.py")]
+    # Each checkout's mockfuse first on the path, whatever the environment has installed and
+    # whichever folder the bench runs from (PYTHONSAFEPATH, Python 3.11+: no cwd on the path).
+    this = {"PYTHONPATH": str(HERE.parent), "PYTHONSAFEPATH": "1"}
     commands = {
-        "mockfuse": (serve, {}),
-        "mockfuse --max-requests": (bounded, {}),
+        "mockfuse": (serve, this),
+        "mockfuse --max-requests": (bounded, this),
         "bare aiohttp": (bare, {}),
     }
+    if args.baseline:
+        baseline = {"PYTHONPATH": str(Path(args.baseline).resolve()), "PYTHONSAFEPATH": "1"}
+        commands["baseline"] = (serve, baseline)
     folder = Path(tempfile.mkdtemp())
     table = []
     for shape, events in SHAPES.items():
@@ -121,7 +132,7 @@ def main() -> None:
         print(f"-- {shape}: {len(json.loads(template)['batch'])} events, {len(template)} bytes")
         loads = median_loads(commands, script, args.rounds, args.seconds)
         floor = loads["bare aiohttp"]
-        for name in ("mockfuse", "mockfuse --max-requests"):
+        for name in [n for n in commands if n != "bare aiohttp"]:
             load = loads[name]
             table.append(
                 f"| {shape} | {name} | {load.rate:.0f} | {floor.rate:.0f} | "
