@@ -79,11 +79,6 @@ def _matching(items: list[dict[str, Any]], query: Any, columns: dict[str, str]) 
     return items
 
 
-def _scores_of(reading: Reading, wanted: Callable[[dict[str, Any]], bool], most: int) -> list[Any]:
-    project_id = reading.project_id
-    return [score_v3(score, project_id) for score in reading.scores if wanted(score)][:most]
-
-
 async def _listing(
     request: web.Request,
     reading: Reading,
@@ -98,8 +93,7 @@ async def _listing(
         return bad_query(exchange, "fromStartTime: Required")
     groups = _groups(query, fields, default_fields)
     score_limit = _bounded(query, "scoreLimit", MOST_SCORES, MOST_SCORES)
-    limit = _bounded(query, "limit", MOST_PER_PAGE, 50)
-    for problem in (groups, score_limit, limit):
+    for problem in (groups, score_limit):
         if isinstance(problem, str):
             return bad_query(exchange, problem)
     assert isinstance(groups, set) and isinstance(score_limit, int)
@@ -107,25 +101,27 @@ async def _listing(
     in_range = in_time_range(items, query, "startTime", ("fromStartTime", "toStartTime"))
     if isinstance(in_range, str):
         return bad_query(exchange, in_range)
-    listed = experiments_of(in_range) if group else in_range
-    # The filter's column for an item's dataset is ``datasetId``, as for an experiment's.
-    listed = _matching(listed, query, columns)
-    filterable = [
-        {**entry, "datasetId": entry.get("datasetId", entry.get(columns["datasetId"]))}
-        for entry in listed
-    ]
-    kept = meeting_filter(exchange, filterable, query)
-    if isinstance(kept, web.Response):
-        return kept
-    shown = [name for group_name in groups for name in fields[group_name]]
+    listed = _matching(experiments_of(in_range) if group else in_range, query, columns)
+    if "filter" in query:
+        # The filter's column for an item's dataset is ``datasetId``, as for an experiment's.
+        dataset = columns["datasetId"]
+        filterable = [{**entry, "datasetId": entry[dataset]} for entry in listed]
+        kept = meeting_filter(exchange, filterable, query)
+        if isinstance(kept, web.Response):
+            return kept
+        listed = kept
+    shown = [name for group_name, names in fields.items() if group_name in groups for name in names]
+    scores = reading.scores if "scores" in groups else []
+    project_id = reading.project_id
 
     def show(entry: dict[str, Any]) -> dict[str, Any]:
         view = {name: entry[name] for name in shown}
         if "scores" in groups:
-            view["scores"] = _scores_of(reading, _scores_for(entry, group), score_limit)
+            wanted = _scores_for(entry, group)
+            view["scores"] = [score_v3(s, project_id) for s in scores if wanted(s)][:score_limit]
         return view
 
-    return cursor_paged(exchange, kept, show, most=MOST_PER_PAGE)
+    return cursor_paged(exchange, listed, show, most=MOST_PER_PAGE)
 
 
 def _scores_for(entry: dict[str, Any], experiment: bool) -> Callable[[dict[str, Any]], bool]:
