@@ -89,20 +89,26 @@ async def otel_traces(request: web.Request) -> web.Response:
     except InvalidExport as error:
         return exchange.answer(400, {"error": f"Invalid OTLP trace export: {error}"})
 
+    note = None
     if experiments.MARK in body:  # rare: read the spans now, so experiments show at once
         if spans is None:
             spans = spans_from_protobuf(body)
         services = request.app[SERVICES]
-        item_runs = experiments.experiment_item_runs(spans)
-        services.datasets.add_experiment_item_runs(exchange.tenant, item_runs)
-        services.experiments.add(exchange.tenant, experiments.experiment_items(spans))
+        try:
+            item_runs = experiments.experiment_item_runs(spans)
+            items = experiments.experiment_items(spans)
+        except Exception as error:  # as a mapping fault: noted, and the export still answered
+            note = f"its experiment spans could not be read: {error!r}"
+        else:
+            services.datasets.add_experiment_item_runs(exchange.tenant, item_runs)
+            services.experiments.add(exchange.tenant, items)
 
     # Langfuse answers an export once it is checked and maps its spans in a worker, later;
     # mockfuse maps them when the tenant is next read, so a busy exporter waits for no
     # mapping. (A JSON export was read into spans to check it; a protobuf one is read again.)
     logged = Deferred(partial(_logged, body, protobuf))
     events_later = partial(export_events, body, spans)
-    return exchange.answer(200, {}, body=logged, events_later=events_later)
+    return exchange.answer(200, {}, body=logged, events_later=events_later, note=note)
 
 
 def export_events(body: bytes, spans: list[Span] | None) -> tuple[list[Event], str | None]:
