@@ -1,0 +1,80 @@
+"""Where ingestion's time goes: ``mockfuse serve`` with parts of its work switched off, side by
+side with the full server and the bare handler, under the same load. What a part costs is the
+difference its absence makes:
+
+- ``no store``: the request is answered but not captured (no request log, no events, no
+  dedupe ids, no memory kept);
+- ``no fast path``: the batch is read with ``json.loads`` into the same event references
+  instead of msgspec's checked decode;
+- ``neither``: both.
+
+A diagnostic, not a mode: the switched-off servers answer as mockfuse does but keep nothing.
+
+    .venv/bin/python bench/ingestion_parts.py [--rounds 5] [--seconds 4] [--shape "sdk2 15"]
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ingestion_shapes import LUA, SHAPES, with_placeholders
+from side_by_side import AUTHORIZATION, argument_parser, median_loads
+
+HERE = Path(__file__).resolve().parent
+PARTS = {"no store": "store", "no fast path": "fast", "neither": "store,fast"}
+
+
+def serve_without(parts: list[str], port: str) -> None:
+    """``mockfuse serve`` on ``port`` with ``parts`` (``store``, ``fast``) switched off."""
+    if "store" in parts:
+        from mockfuse.store import Store
+
+        def capture(self: Store, **_: Any) -> None:
+            return None
+
+        Store.capture = capture  # type: ignore[assignment, method-assign]
+    if "fast" in parts:
+        from mockfuse.api import ingestion
+        from mockfuse.projection import EventRef
+
+        def accept(text: bytes, most: int, marks: Any = None) -> list[EventRef]:
+            batch = json.loads(text)["batch"]
+            return [
+                EventRef(text, i, e["id"], e["type"], e["body"].get("id"))
+                for i, e in enumerate(batch)
+            ]
+
+        ingestion.accept_batch = accept  # type: ignore[assignment]
+    sys.argv = ["mockfuse", "serve", "--port", port]
+    runpy.run_module("mockfuse", run_name="__main__")
+
+
+def main() -> None:
+    if sys.argv[1:2] == ["--serve-without"]:
+        serve_without(sys.argv[2].split(","), sys.argv[3])
+        return
+    parser = argument_parser(__doc__)
+    parser.add_argument("--shape", action="append", choices=list(SHAPES))
+    args = parser.parse_args()
+    commands = {"mockfuse": ([sys.executable, "-m", "mockfuse", "serve", "--port"], {})}
+    for name, parts in PARTS.items():
+        commands[name] = ([sys.executable, __file__, "--serve-without", parts], {})
+    commands["bare aiohttp"] = ([sys.executable, str(HERE / "bare_ingestion_server.py")], {})
+    folder = Path(tempfile.mkdtemp())
+    for shape in args.shape or ["1 event", "sdk2 15"]:
+        script = folder / f"{shape.replace(' ', '-')}.lua"
+        template = with_placeholders(SHAPES[shape]())
+        script.write_text(LUA.replace("TEMPLATE", template).replace("AUTH", AUTHORIZATION))
+        loads = median_loads(commands, script, args.rounds, args.seconds)
+        print(f"-- {shape}: microseconds a request (1 / median rate)")
+        for name, load in loads.items():
+            print(f"{name:>14}: {1e6 / load.rate:6.0f} µs ({load.rate:.0f} req/s)")
+
+
+if __name__ == "__main__":
+    main()
