@@ -21,7 +21,6 @@ from mockfuse.api.exchange import (
     parse_json,
 )
 from mockfuse.api.ingestion_schema import envelope_issues
-from mockfuse.config import SERVICES
 from mockfuse.otel import experiments
 from mockfuse.otel.mapping import events_from_spans
 from mockfuse.otel.spans import (
@@ -93,15 +92,13 @@ async def otel_traces(request: web.Request) -> web.Response:
     if experiments.MARK in body:  # rare: read the spans now, so experiments show at once
         if spans is None:
             spans = spans_from_protobuf(body)
-        services = request.app[SERVICES]
         try:
-            item_runs = experiments.experiment_item_runs(spans)
-            items = experiments.experiment_items(spans)
+            read = experiments.read_experiment_spans(spans)
         except Exception as error:  # as a mapping fault: noted, and the export still answered
             note = f"its experiment spans could not be read: {error!r}"
         else:
-            services.datasets.add_experiment_item_runs(exchange.tenant, item_runs)
-            services.experiments.add(exchange.tenant, items)
+            exchange.services.datasets.add_experiment_item_runs(exchange.tenant, read.item_runs)
+            exchange.services.experiments.add(exchange.tenant, read.items)
 
     # Langfuse answers an export once it is checked and maps its spans in a worker, later;
     # mockfuse maps them when the tenant is next read, so a busy exporter waits for no

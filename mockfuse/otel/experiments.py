@@ -9,7 +9,7 @@ linked once.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from mockfuse.datasets import ExperimentItemRun
 from mockfuse.otel.mapping import decoded_attribute, object_attribute, observation_of
@@ -28,22 +28,46 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def experiment_items(spans: list[Span]) -> list[dict[str, Any]]:
-    """The experiment items among ``spans``: each item run's root observation, with its
-    experiment's and item's fields, in the shape of Langfuse's experiment items (every field
-    group)."""
-    items = []
+class ExperimentSpans(NamedTuple):
+    """What an export's spans say an experiment ran."""
+
+    item_runs: list[ExperimentItemRun]  # one per span naming a dataset, an item and a run
+    items: list[dict[str, Any]]  # one per item run's root observation
+
+
+def read_experiment_spans(spans: list[Span]) -> ExperimentSpans:
+    """The dataset item runs among ``spans``, and the experiment items: each item run's root
+    observation, with its experiment's and item's fields, in the shape of Langfuse's
+    experiment items (every field group)."""
+    read = ExperimentSpans([], [])
     for span in spans:
         attributes = span.attributes
         experiment_id = _text(attributes.get(PREFIX + "id"))
+        dataset_id = _text(attributes.get(DATASET_ID))
         item_id = _text(attributes.get(PREFIX + "item.id"))
-        if experiment_id is None or item_id is None:
+        run_name = _text(attributes.get(PREFIX + "name"))
+        root_id = _text(attributes.get(ROOT_OBSERVATION_ID))
+        description = _text(attributes.get(PREFIX + "description"))
+        metadata = object_attribute(attributes.get(PREFIX + "metadata"))
+        if item_id is None:
             continue
-        if attributes.get(ROOT_OBSERVATION_ID) != span.span_id:
+        if dataset_id is not None and run_name is not None:
+            read.item_runs.append(
+                ExperimentItemRun(
+                    dataset_id=dataset_id,
+                    item_id=item_id,
+                    run_name=run_name,
+                    trace_id=span.trace_id,
+                    observation_id=root_id,
+                    description=description,
+                    metadata=metadata,
+                )
+            )
+        if experiment_id is None or root_id != span.span_id:
             continue
         observation = observation_of(span)
         end = observation.get("endTime")
-        items.append(
+        read.items.append(
             {
                 "id": span.span_id,
                 "traceId": span.trace_id,
@@ -53,9 +77,9 @@ def experiment_items(spans: list[Span]) -> list[dict[str, Any]]:
                 "level": observation["level"],
                 "environment": observation.get("environment") or "default",
                 "experimentId": experiment_id,
-                "experimentName": _text(attributes.get(PREFIX + "name")) or experiment_id,
+                "experimentName": run_name or experiment_id,
                 "experimentItemId": item_id,
-                "experimentDatasetId": _text(attributes.get(DATASET_ID)),
+                "experimentDatasetId": dataset_id,
                 "experimentItemVersion": _text(attributes.get(PREFIX + "item.version")),
                 "input": observation.get("input"),
                 "output": observation.get("output"),
@@ -66,32 +90,8 @@ def experiment_items(spans: list[Span]) -> list[dict[str, Any]]:
                 "experimentItemMetadata": object_attribute(
                     attributes.get(PREFIX + "item.metadata")
                 ),
-                "experimentMetadata": object_attribute(attributes.get(PREFIX + "metadata")),
-                "experimentDescription": _text(attributes.get(PREFIX + "description")),
+                "experimentMetadata": metadata,
+                "experimentDescription": description,
             }
         )
-    return items
-
-
-def experiment_item_runs(spans: list[Span]) -> list[ExperimentItemRun]:
-    """One per span that names a dataset, an item and a run."""
-    runs = []
-    for span in spans:
-        attributes = span.attributes
-        dataset_id = _text(attributes.get(DATASET_ID))
-        item_id = _text(attributes.get("langfuse.experiment.item.id"))
-        run_name = _text(attributes.get("langfuse.experiment.name"))
-        if dataset_id is None or item_id is None or run_name is None:
-            continue
-        runs.append(
-            ExperimentItemRun(
-                dataset_id=dataset_id,
-                item_id=item_id,
-                run_name=run_name,
-                trace_id=span.trace_id,
-                observation_id=_text(attributes.get(ROOT_OBSERVATION_ID)),
-                description=_text(attributes.get("langfuse.experiment.description")),
-                metadata=object_attribute(attributes.get("langfuse.experiment.metadata")),
-            )
-        )
-    return runs
+    return read
