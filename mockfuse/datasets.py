@@ -372,6 +372,9 @@ class DatasetBook:
         with self._lock:
             tenant = self._tenant(public_key)
             by_id = {dataset["id"]: dataset for dataset in tenant.datasets.values()}
+            linked = {
+                (r["datasetRunId"], r["datasetItemId"], r["traceId"]) for r in tenant.run_items
+            }
             for item_run in item_runs:
                 dataset = by_id.get(item_run.dataset_id)
                 if dataset is None:
@@ -379,12 +382,9 @@ class DatasetBook:
                 run = self._run(
                     tenant, dataset, item_run.run_name, item_run.description, item_run.metadata
                 )
-                linked = any(
-                    (r["datasetRunId"], r["datasetItemId"], r["traceId"])
-                    == (run["id"], item_run.item_id, item_run.trace_id)
-                    for r in tenant.run_items
-                )
-                if not linked:
+                link = (run["id"], item_run.item_id, item_run.trace_id)
+                if link not in linked:
+                    linked.add(link)
                     self._link(
                         tenant, run, item_run.item_id, item_run.trace_id, item_run.observation_id
                     )

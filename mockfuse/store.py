@@ -312,10 +312,9 @@ class Store:
         ids = list(map(event_id, events))
         if known.isdisjoint(ids):  # the usual case: every event is new
             fresh = events
-            known.update(ids)
         else:
             fresh = [event for event, id_ in zip(events, ids, strict=True) if id_ not in known]
-            known.update(map(event_id, fresh))
+        known.update(ids)  # the ids not fresh were known already
         if fresh:
             tenant.events.extend(fresh)
             tenant.projection.add_all(fresh)
