@@ -2,8 +2,8 @@
 side with the full server and the bare handler, under the same load. What a part costs is the
 difference its absence makes:
 
-- ``no store``: the request is answered but not captured (no request log, no events, no
-  dedupe ids, no memory kept);
+- ``no store``: the request is answered but not captured (neither logged nor kept as it
+  arrived: no memory kept);
 - ``no fast path``: the batch is read with ``json.loads`` into the same event references
   instead of msgspec's checked decode;
 - ``neither``: both.
@@ -38,6 +38,7 @@ def serve_without(parts: list[str], port: str) -> None:
             return None
 
         Store.capture = capture  # type: ignore[assignment, method-assign]
+        Store.capture_batch = capture  # type: ignore[method-assign]
     if "fast" in parts:
         from mockfuse.api import ingestion
         from mockfuse.projection import EventRef

@@ -8,8 +8,10 @@ events into traces, observations and scores.
 
 The server thread writes and test threads read, so every access holds one lock. A request and
 the events it carried are stored under one acquisition before the client gets its answer:
-whatever a client saw acknowledged is already visible to the test. Each capture wakes the
-waiters, blocking and asyncio alike, so nothing polls.
+whatever a client saw acknowledged is already visible to the test. (What is stored may be the
+request as it arrived, made into its log entry and events by the first read: work a load test
+that never reads does not pay for. Every read makes them first, so no reader can tell.) Each
+capture wakes the waiters, blocking and asyncio alike, so nothing polls.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ import dataclasses
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+
+from yarl import URL
 
 from mockfuse import heap
 from mockfuse.journal import Journal
@@ -137,6 +141,29 @@ class CapturedRequest:
         }
 
 
+# Makes an arrived batch's events, and the answer it got, again from its JSON text.
+Remake = Callable[[bytes], tuple[Sequence[StoredEvent], bytes]]
+
+
+class Arrival(NamedTuple):
+    """A request kept as it arrived: its log entry and its events are made from these when its
+    tenant is first read (see ``Store.capture_batch``). One tuple of what the request already
+    holds is all that storing it costs the request."""
+
+    seq: int
+    received_at: float
+    public_key: str | None
+    method: str
+    url: URL
+    headers: Mapping[str, str]
+    raw_body: bytes
+    body_text: bytes
+    status: int
+    note: str | None
+    events: int  # how many events the batch carried
+    remake: Remake
+
+
 @dataclass
 class Tenant:
     name: str | None
@@ -150,6 +177,9 @@ class Tenant:
     evicted_events: int = 0
     # Requests whose events are made when first read, oldest first (see ``capture``).
     pending: list[tuple[int, LaterEvents]] = field(default_factory=list)
+    # Requests logged and stored when first read, oldest first; every one is newer than every
+    # request in ``requests`` (see ``capture_batch``).
+    arrivals: list[Arrival] = field(default_factory=list)
 
 
 # Makes a request's events, and the note its log entry gets (None: it keeps its own).
@@ -294,6 +324,8 @@ class Store:
             placed = placement(events) if placement is not None and events else []
             for name, group in placed or [(tenant, events)]:
                 kept = self._tenant(name)
+                if kept.arrivals:  # they came first, so they are logged first
+                    self._admit_arrivals(kept)
                 kept.requests.append(request)
                 if events_later is not None:
                     kept.pending.append((request.seq, events_later))
@@ -305,6 +337,83 @@ class Store:
                     self._evict(kept, self.max_requests)
             self._notify()
         return request
+
+    def capture_batch(
+        self,
+        *,
+        public_key: str | None,
+        tenant: str | None,
+        method: str,
+        url: URL,
+        headers: Mapping[str, str],
+        raw_body: bytes,
+        body_text: bytes,
+        status: int,
+        note: str | None,
+        events: int,
+        remake: Remake,
+    ) -> None:
+        """Log a request whose answer and events ``remake`` makes again from ``body_text``
+        (an ingestion batch the fast path accepted, ``events`` events), as ``capture`` would,
+        except that its log entry and events are made when its tenant is first read.
+
+        Whatever reads a tenant makes them first, so a test sees exactly what ``capture``
+        would have stored; the request itself only pays for one tuple. A load test that
+        never reads pays nothing more, and with ``max_requests`` its oldest requests are
+        dropped as they were kept. A journal, or a test window that places the events, needs
+        them at once: use ``capture`` then."""
+        with self._lock:
+            self._seq += 1
+            if self.settle_heap and self._seq % heap.SETTLE_EVERY == 0:
+                heap.settle()
+            kept = self._tenant(tenant)
+            kept.arrivals.append(
+                Arrival(
+                    self._seq,
+                    time.time(),
+                    public_key,
+                    method,
+                    url,
+                    headers,
+                    raw_body,
+                    body_text,
+                    status,
+                    note,
+                    events,
+                    remake,
+                )
+            )
+            if self.max_requests is not None:
+                self._evict(kept, self.max_requests)
+            self._notify()
+
+    def _admit_arrivals(self, tenant: Tenant) -> None:
+        """Log the tenant's arrivals and store their events, oldest first."""
+        arrivals, tenant.arrivals = tenant.arrivals, []
+        for arrival in arrivals:
+            note = arrival.note
+            try:
+                events, response_text = arrival.remake(arrival.body_text)
+                kept_response = KeptJson(text=response_text)
+            except Exception as error:  # made on a reader's call: noted, never raised there
+                events, kept_response = [], KeptJson()
+                note = f"its events could not be made: {error!r}"
+            request = CapturedRequest.fast(
+                seq=arrival.seq,
+                received_at=arrival.received_at,
+                public_key=arrival.public_key,
+                method=arrival.method,
+                path=arrival.url.path,
+                query=dict(arrival.url.query),
+                headers=dict(arrival.headers),
+                raw_body=arrival.raw_body,
+                kept_body=KeptJson(text=arrival.body_text),
+                status=arrival.status,
+                kept_response=kept_response,
+                note=note,
+            )
+            tenant.requests.append(request)
+            self._store_events(tenant, arrival.seq, list(events))
 
     @staticmethod
     def _store_events(tenant: Tenant, seq: int, events: list[StoredEvent]) -> None:
@@ -321,7 +430,8 @@ class Store:
             tenant.stored_by_request[seq] = fresh
 
     def _settle(self, tenant: Tenant) -> Tenant:
-        """Make the events of the tenant's requests that left them for later, oldest first."""
+        """Make the events of the tenant's requests that left them for later, oldest first,
+        then log its arrivals (which came after every logged request)."""
         pending, tenant.pending = tenant.pending, []
         for seq, later in pending:
             try:
@@ -335,6 +445,8 @@ class Store:
                 request = tenant.requests[position]
                 tenant.requests[position] = dataclasses.replace(request, note=note)
             self._store_events(tenant, seq, list(events))
+        if tenant.arrivals:
+            self._admit_arrivals(tenant)
         return tenant
 
     def _settled(self, tenant: str | None) -> Tenant | None:
@@ -347,11 +459,22 @@ class Store:
         """Drop the oldest requests past ``keep``, with their events. Evicting in steps of a
         hundredth of ``keep`` keeps the cost per request O(1), and each step short enough
         not to show in answer latencies (a tenth stalled answers for over a millisecond). A
-        request whose events were left for later and never read goes without making them
-        (and without counting them)."""
-        if len(tenant.requests) <= keep + max(1, keep // 100):
+        request whose events were left for later and never read goes without making them:
+        an export's are not counted, an arrival's are counted as the batch carried them
+        (duplicates of earlier events too, which storing would have dropped)."""
+        logged, arrived = len(tenant.requests), len(tenant.arrivals)
+        if logged + arrived <= keep + max(1, keep // 100):
             return
-        dropped, tenant.requests = tenant.requests[:-keep], tenant.requests[-keep:]
+        excess = logged + arrived - keep
+        if excess > logged:  # every logged request goes, and the oldest arrivals after them
+            gone = tenant.arrivals[: excess - logged]
+            del tenant.arrivals[: excess - logged]
+            tenant.evicted_requests += len(gone)
+            tenant.evicted_events += sum(arrival.events for arrival in gone)
+        dropped = tenant.requests[:excess]
+        if not dropped:
+            return
+        del tenant.requests[:excess]
         newest_dropped = dropped[-1].seq
         tenant.pending = [entry for entry in tenant.pending if entry[0] > newest_dropped]
         evicted = [
@@ -393,7 +516,7 @@ class Store:
         with self._lock:
             found: dict[int, tuple[str | None, CapturedRequest]] = {}
             for name, tenant in self._tenants.items():
-                for captured in reversed(tenant.requests):
+                for captured in reversed(self._settle(tenant).requests):
                     if captured.received_at < moment:
                         break
                     found.setdefault(captured.seq, (name, captured))

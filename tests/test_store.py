@@ -1,12 +1,17 @@
-"""The store's own guarantees, used directly: events left for later (an OTLP export's) are
-made once, before anything reads the tenant or stores after them, in arrival order."""
+"""The store's own guarantees, used directly: events left for later (an OTLP export's) and
+requests kept as they arrived (a fast-path batch's) are made once, before anything reads the
+tenant or stores after them, in arrival order."""
 
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from multidict import CIMultiDict, CIMultiDictProxy
+from yarl import URL
 
 from mockfuse import heap
 from mockfuse.journal import Journal, replay
@@ -128,3 +133,96 @@ def test_a_store_that_settles_the_heap_keeps_what_it_holds_out_of_the_collectors
         assert gc.get_freeze_count() == frozen_before
     finally:
         gc.unfreeze()
+
+
+class Remade:
+    """A batch's events and answer made again from its text, counting how often."""
+
+    def __init__(self) -> None:
+        self.made = 0
+
+    def __call__(self, text: bytes) -> tuple[Sequence[Any], bytes]:
+        self.made += 1
+        batch = json.loads(text)["batch"]
+        answer = {"successes": [{"id": e["id"], "status": 201} for e in batch], "errors": []}
+        return batch, json.dumps(answer).encode()
+
+
+def arrive(store: Store, *event_ids: str, remake: Any) -> bytes:
+    text = json.dumps({"batch": [event(i) for i in event_ids]}).encode()
+    store.capture_batch(
+        public_key=KEY,
+        tenant=KEY,
+        method="POST",
+        url=URL("/api/public/ingestion?from=test"),
+        headers=CIMultiDictProxy(CIMultiDict([("X-Langfuse-Sdk-Name", "python")])),
+        raw_body=text,
+        body_text=text,
+        status=207,
+        note=None,
+        events=len(event_ids),
+        remake=remake,
+    )
+    return text
+
+
+def test_an_arrival_is_logged_and_stored_when_first_read_as_capture_would_have():
+    store = Store()
+    remade = Remade()
+    text = arrive(store, "a", "b", remake=remade)
+    assert remade.made == 0
+    assert store.tenants() == [KEY]
+    assert store.counts(KEY) == {"requests": 1, "events": 2, "traces": 1}
+    [request] = store.requests(KEY)
+    assert (request.seq, request.method, request.path, request.query) == (
+        1,
+        "POST",
+        "/api/public/ingestion",
+        {"from": "test"},
+    )
+    assert (request.header("x_langfuse_sdk_name"), request.raw_body) == ("python", text)
+    assert request.body == json.loads(text)
+    assert request.response == {
+        "successes": [{"id": "a", "status": 201}, {"id": "b", "status": 201}],
+        "errors": [],
+    }
+    assert [e["id"] for e in store.events(KEY)] == ["a", "b"]
+    assert remade.made == 1
+
+
+def test_arrivals_and_other_captures_keep_arrival_order_and_dedupe():
+    store = Store()
+    export = Later("b", "c")
+    arrive(store, "a", "b", remake=Remade())
+    capture(store, later=export)
+    arrive(store, "c", "d", remake=Remade())
+    capture(store, events=[event("e"), event("a")])
+    assert [r.seq for r in store.requests(KEY)] == [1, 2, 3, 4]
+    assert [e["id"] for e in store.events(KEY)] == ["a", "b", "c", "d", "e"]
+    assert [r.seq for _, r in store.arrived_since(0)] == [1, 2, 3, 4]
+
+
+def test_retention_drops_unread_arrivals_without_making_them_and_counts_their_events():
+    store = Store(max_requests=2)
+    capture(store, events=[event("logged")])
+    remakes = [Remade() for _ in range(4)]
+    for number, remade in enumerate(remakes):
+        arrive(store, f"{number}-x", f"{number}-y", remake=remade)
+    # Evicted in steps: past 2 + 1 requests, the oldest two go (the logged one, then one arrival).
+    assert [e["id"] for e in store.events(KEY)] == ["1-x", "1-y", "2-x", "2-y", "3-x", "3-y"]
+    assert [remade.made for remade in remakes] == [0, 1, 1, 1]
+    assert store.evicted(KEY) == {"evicted_requests": 2, "evicted_events": 3}
+
+
+def test_an_arrival_that_cannot_be_made_again_is_noted_and_costs_no_other():
+    store = Store()
+
+    def refused(text: bytes) -> tuple[Sequence[Any], bytes]:
+        raise ValueError("refused now")
+
+    arrive(store, "a", remake=refused)
+    arrive(store, "b", remake=Remade())
+    assert [e["id"] for e in store.events(KEY)] == ["b"]
+    first = store.requests(KEY)[0]
+    assert first.note == "its events could not be made: ValueError('refused now')"
+    assert (first.status, first.response) == (207, None)

@@ -20,7 +20,7 @@ from mockfuse.auth import AuthError, Principal
 from mockfuse.config import SERVICES, Services
 from mockfuse.faults import MALFORMED_BODY, FaultRule
 from mockfuse.projection import StoredEvent
-from mockfuse.store import LaterEvents
+from mockfuse.store import LaterEvents, Remake
 from mockfuse.windows import Mark
 
 # The message of Langfuse's 400 for data its schema refuses (a request's, or one event's).
@@ -168,6 +168,26 @@ class Exchange:
             charset="utf-8",
             headers=headers,
         )
+
+    def answer_batch_later(self, text: bytes, events: int, remake: Remake) -> web.Response:
+        """Answer 207 with ``text``, the answer to an ingestion batch of ``events`` events
+        that ``remake`` makes again from the body: the request is logged and its events
+        stored when first read (see ``Store.capture_batch``)."""
+        request = self.request
+        self.services.store.capture_batch(
+            public_key=self.public_key,
+            tenant=self.tenant,
+            method=request.method,
+            url=request.rel_url,
+            headers=request.headers,
+            raw_body=self.raw_body,
+            body_text=self.body_text if self.body_text is not None else self.raw_body,
+            status=207,
+            note=self.fault.describe() if self.fault is not None else None,
+            events=events,
+            remake=remake,
+        )
+        return web.Response(status=207, body=text, content_type="application/json", charset="utf-8")
 
     def answer_empty(self, status: int, headers: dict[str, str] | None = None) -> web.Response:
         """Log the exchange and answer ``status`` with no body (204, as a delete answers;

@@ -8,17 +8,18 @@ that is not ``{batch: [...]}`` as a whole gets a 400.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import INVALID, Exchange, TooLarge, open_exchange
+from mockfuse.api.exchange import INVALID, Exchange, TooLarge, encode_json, open_exchange
 from mockfuse.api.ingestion_fast import accept_batch
 from mockfuse.api.ingestion_schema import describe, envelope_issues, json_kind
 from mockfuse.config import SERVICES
-from mockfuse.projection import Event
+from mockfuse.projection import Event, EventRef
 from mockfuse.score_configs import ScoreRefused
 from mockfuse.windows import Mark
 
@@ -108,8 +109,11 @@ async def ingestion(request: web.Request) -> web.Response:
             )
             accepted = accept_batch(text, services.config.max_batch_events, marks)
             if accepted is not None:
-                exchange.placement_marks = marks  # a batch judged the slow way has none
                 exchange.body_text = text
+                if marks is None:  # nothing to place now: stored as it came, made when read
+                    answer = _accepted_answer(accepted)
+                    return exchange.answer_batch_later(answer, len(accepted), _batch_again)
+                exchange.placement_marks = marks  # a batch judged the slow way has none
                 successes = [{"id": event.id, "status": 201} for event in accepted]
                 return exchange.answer(207, {"successes": successes, "errors": []}, events=accepted)
         payload = exchange.parse_text(text)
@@ -136,6 +140,22 @@ async def ingestion(request: web.Request) -> web.Response:
     return exchange.answer(
         207, verdict.response(), body=payload, events=verdict.accepted, note=note
     )
+
+
+def _accepted_answer(accepted: list[EventRef]) -> bytes:
+    """The 207 answer to a batch whose every event was accepted."""
+    return encode_json(
+        {"successes": [{"id": ref.id, "status": 201} for ref in accepted], "errors": []}
+    )
+
+
+def _batch_again(text: bytes) -> tuple[list[EventRef], bytes]:
+    """The events of a batch the fast path accepted, and its answer, made again from its text
+    (the same text, so the same events and answer)."""
+    accepted = accept_batch(text, sys.maxsize)
+    if accepted is None:
+        raise ValueError("the batch was accepted when it arrived and is refused now")
+    return accepted, _accepted_answer(accepted)
 
 
 def _may_take_the_fast_path(exchange: Exchange) -> bool:
