@@ -4,8 +4,8 @@ difference its absence makes:
 
 - ``no store``: the request is answered but not captured (neither logged nor kept as it
   arrived: no memory kept);
-- ``no fast path``: the batch is read with ``json.loads`` into the same event references
-  instead of msgspec's checked decode;
+- ``no fast path``: the batch is read with ``json.loads`` (into its ids for the answer, into
+  the same event references when stored) instead of msgspec's checked decode;
 - ``neither``: both.
 
 A diagnostic, not a mode: the switched-off servers answer as mockfuse does but keep nothing.
@@ -20,6 +20,7 @@ import runpy
 import sys
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from ingestion_shapes import LUA, SHAPES, with_placeholders
@@ -50,7 +51,11 @@ def serve_without(parts: list[str], port: str) -> None:
                 for i, e in enumerate(batch)
             ]
 
+        def structs(text: bytes, most: int) -> list[SimpleNamespace]:
+            return [SimpleNamespace(id=e["id"]) for e in json.loads(text)["batch"]]
+
         ingestion.accept_batch = accept  # type: ignore[assignment]
+        ingestion.accepted_structs = structs  # type: ignore[assignment]
     sys.argv = ["mockfuse", "serve", "--port", port]
     runpy.run_module("mockfuse", run_name="__main__")
 

@@ -151,12 +151,10 @@ class _Fields:
         return getattr(self._body, name, default)
 
 
-def accept_batch(
-    text: bytes, most_events: int, marks: list[Mark] | None = None
-) -> list[EventRef] | None:
-    """The events of batch ``text`` as stored references when every one of them is valid;
-    None when the batch must be judged event by event. With ``marks``, each accepted event's
-    placement mark is added to it (see ``mockfuse.windows``), read from the decoded structs."""
+def accepted_structs(text: bytes, most_events: int) -> list[Any] | None:
+    """The events of batch ``text`` decoded (msgspec structs with ``id``, ``body``,
+    ``timestamp``) when every one of them is valid; None when the batch must be judged event
+    by event."""
     if not AVAILABLE or _SPACED_TIME.search(text) or _ESCAPED_CR.search(text):
         return None
     if not text.isascii():
@@ -165,26 +163,38 @@ def accept_batch(
         except UnicodeDecodeError:
             return None
     try:
-        batch = _DECODER.decode(text).batch
+        batch: list[Any] = _DECODER.decode(text).batch
     except (msgspec.DecodeError, RecursionError):
         return None
     if len(batch) > most_events:
         return None
-    accepted: list[EventRef] = []
-    append = accepted.append
-    new_ref = tuple.__new__  # EventRef's own __new__ adds a Python call per event
-    for position, event in enumerate(batch):
-        kind = type(event)
-        body = event.body
-        checks = _CHECKS.get(kind)
+    for event in batch:
+        checks = _CHECKS.get(type(event))
         if checks is not None:
+            body = event.body
             if getattr(body, "configId", None) is not None:
                 return None  # a score naming a config is checked against it, the slow way
             fields = _Fields(body)
             for refinement in checks:
                 if refinement(fields) is not None:  # type: ignore[arg-type]
                     return None
-        append(new_ref(EventRef, (text, position, event.id, _TAG[kind], body.id)))
+    return batch
+
+
+def accept_batch(
+    text: bytes, most_events: int, marks: list[Mark] | None = None
+) -> list[EventRef] | None:
+    """The events of batch ``text`` as stored references when every one of them is valid
+    (see ``accepted_structs``). With ``marks``, each accepted event's placement mark is added
+    to it (see ``mockfuse.windows``), read from the decoded structs."""
+    batch = accepted_structs(text, most_events)
+    if batch is None:
+        return None
+    new_ref = tuple.__new__  # EventRef's own __new__ adds a Python call per event
+    accepted: list[EventRef] = [
+        new_ref(EventRef, (text, position, event.id, _TAG[type(event)], event.body.id))
+        for position, event in enumerate(batch)
+    ]
     if marks is not None:
         marks.extend(_mark(ref.type, event) for ref, event in zip(accepted, batch, strict=True))
     return accepted
