@@ -324,8 +324,10 @@ class Store:
             placed = placement(events) if placement is not None and events else []
             for name, group in placed or [(tenant, events)]:
                 kept = self._tenant(name)
-                if kept.arrivals:  # they came first, so they are logged first
-                    self._admit_arrivals(kept)
+                if kept.arrivals:
+                    # They came first, so they are logged first, after the exports before
+                    # them, whose events are made first: settling does both, in that order.
+                    self._settle(kept)
                 kept.requests.append(request)
                 if events_later is not None:
                     kept.pending.append((request.seq, events_later))

@@ -192,10 +192,9 @@ def test_an_arrival_is_logged_and_stored_when_first_read_as_capture_would_have()
 
 def test_arrivals_and_other_captures_keep_arrival_order_and_dedupe():
     store = Store()
-    export = Later("b", "c")
     arrive(store, "a", "b", remake=Remade())
-    capture(store, later=export)
-    arrive(store, "c", "d", remake=Remade())
+    capture(store, later=Later("b", "c"))
+    arrive(store, "d", "c", remake=Remade())
     capture(store, events=[event("e"), event("a")])
     assert [r.seq for r in store.requests(KEY)] == [1, 2, 3, 4]
     assert [e["id"] for e in store.events(KEY)] == ["a", "b", "c", "d", "e"]
