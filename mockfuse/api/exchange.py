@@ -169,10 +169,13 @@ class Exchange:
             headers=headers,
         )
 
-    def answer_batch_later(self, text: bytes, events: int, remake: Remake) -> web.Response:
-        """Answer 207 with ``text``, the answer to an ingestion batch of ``events`` events
-        that ``remake`` makes again from the body: the request is logged and its events
-        stored when first read (see ``Store.capture_batch``)."""
+    def answer_batch_later(
+        self, body_text: bytes, answer: bytes, events: int, remake: Remake
+    ) -> web.Response:
+        """Answer 207 with ``answer``, the answer to the ingestion batch ``body_text`` (the
+        body, inflated) of ``events`` events, which ``remake`` makes again from it: the
+        request is logged and its events stored when first read (see
+        ``Store.capture_batch``)."""
         request = self.request
         self.services.store.capture_batch(
             public_key=self.public_key,
@@ -181,13 +184,15 @@ class Exchange:
             url=request.rel_url,
             headers=request.headers,
             raw_body=self.raw_body,
-            body_text=self.body_text if self.body_text is not None else self.raw_body,
+            body_text=body_text,
             status=207,
             note=self.fault.describe() if self.fault is not None else None,
             events=events,
             remake=remake,
         )
-        return web.Response(status=207, body=text, content_type="application/json", charset="utf-8")
+        return web.Response(
+            status=207, body=answer, content_type="application/json", charset="utf-8"
+        )
 
     def answer_empty(self, status: int, headers: dict[str, str] | None = None) -> web.Response:
         """Log the exchange and answer ``status`` with no body (204, as a delete answers;

@@ -109,17 +109,16 @@ async def ingestion(request: web.Request) -> web.Response:
                 # Nothing to place in a test window now: stored as it came, made when read.
                 batch = accepted_structs(text, most)
                 if batch is not None:
-                    exchange.body_text = text
-                    text_answer = encode_json(_all_accepted([event.id for event in batch]))
-                    return exchange.answer_batch_later(text_answer, len(batch), _batch_again)
+                    answer = encode_json(_all_accepted([event.id for event in batch]))
+                    return exchange.answer_batch_later(text, answer, len(batch), _batch_again)
             else:
                 marks: list[Mark] = []
                 accepted = accept_batch(text, most, marks)
                 if accepted is not None:
                     exchange.body_text = text
                     exchange.placement_marks = marks  # a batch judged the slow way has none
-                    answer = _all_accepted([ref.id for ref in accepted])
-                    return exchange.answer(207, answer, events=accepted)
+                    successes = _all_accepted([ref.id for ref in accepted])
+                    return exchange.answer(207, successes, events=accepted)
         payload = exchange.parse_text(text)
     except TooLarge:
         return exchange.answer_too_large(limit)
