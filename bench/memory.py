@@ -3,12 +3,15 @@ retention keeps a flat resident size under load.
 
     .venv/bin/python bench/memory.py per-event [--batches 400]
     .venv/bin/python bench/memory.py soak [--minutes 10]   (needs wrk)
+    .venv/bin/python bench/memory.py fresh-pages [--size 3760]
 
 ``per-event`` posts 15-event batches over HTTP to a server in this process and counts, with
 tracemalloc, the bytes still held once they are stored (as they arrived, and once read: see
 ``Store.capture_batch``), against the bytes of the events' JSON.
 ``soak`` loads ``mockfuse serve --max-requests 2000`` with wrk and samples its resident set size
 every 30 seconds; after the first two minutes (retention fills up) it should stay flat.
+``fresh-pages`` times allocations that are kept against allocations that are freed: what
+keeping every request costs in memory the process never touched before, whatever keeps it.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import base64
 import contextlib
 import gc
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -120,6 +124,29 @@ def soak(minutes: float) -> None:
         server.wait(timeout=10)
 
 
+def fresh_pages(blocks: int, size: int, rounds: int) -> None:
+    """What keeping memory costs beside freeing it: ``blocks`` allocations of ``size`` bytes,
+    each touched as a request body is, kept (so each comes from pages the process never
+    touched before) or dropped (so the next reuses them). The difference is the price of a
+    fresh page on this machine, which a server that keeps every request pays per request."""
+    timings: dict[str, list[float]] = {"kept": [], "freed": []}
+    for _ in range(rounds):
+        for name in timings:
+            held: list[bytes] = []
+            start = time.perf_counter()
+            for _ in range(blocks):
+                block = bytes(size)
+                if name == "kept":
+                    held.append(block)
+            timings[name].append((time.perf_counter() - start) / blocks * 1e6)
+            del held
+    kept, freed = (statistics.median(timings[name]) for name in ("kept", "freed"))
+    print(
+        f"{size}-byte blocks, medians of {rounds} rounds of {blocks}: kept {kept:.2f} µs each, "
+        f"freed {freed:.2f} µs each ({kept / freed:.1f}x)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -127,9 +154,15 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("per-event").add_argument("--batches", type=int, default=400)
     commands.add_parser("soak").add_argument("--minutes", type=float, default=10)
+    pages = commands.add_parser("fresh-pages")
+    pages.add_argument("--blocks", type=int, default=50_000)
+    pages.add_argument("--size", type=int, default=3760)  # SDK 2.x's 15-event batch
+    pages.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     if args.command == "per-event":
         per_event(args.batches)
+    elif args.command == "fresh-pages":
+        fresh_pages(args.blocks, args.size, args.rounds)
     else:
         soak(args.minutes)
 
