@@ -161,13 +161,7 @@ class Exchange:
             response_text=text,
             events_later=events_later,
         )
-        return web.Response(
-            status=status,
-            body=text,
-            content_type="application/json",
-            charset="utf-8",
-            headers=headers,
-        )
+        return _json_response(status, text, headers)
 
     def answer_batch_later(
         self, body_text: bytes, answer: bytes, events: int, remake: Remake
@@ -190,9 +184,7 @@ class Exchange:
             events=events,
             remake=remake,
         )
-        return web.Response(
-            status=207, body=answer, content_type="application/json", charset="utf-8"
-        )
+        return _json_response(207, answer)
 
     def answer_empty(self, status: int, headers: dict[str, str] | None = None) -> web.Response:
         """Log the exchange and answer ``status`` with no body (204, as a delete answers;
@@ -293,6 +285,16 @@ async def _read_body(request: web.Request, limit: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _json_response(status: int, text: bytes, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(
+        status=status,
+        body=text,
+        content_type="application/json",
+        charset="utf-8",
+        headers=headers,
+    )
 
 
 def _size_label(limit: int) -> str:
