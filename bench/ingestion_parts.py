@@ -77,9 +77,12 @@ def main() -> None:
         template = with_placeholders(SHAPES[shape]())
         script.write_text(LUA.replace("TEMPLATE", template).replace("AUTH", AUTHORIZATION))
         loads = median_loads(commands, script, args.rounds, args.seconds)
-        print(f"-- {shape}: microseconds a request (1 / median rate)")
+        print(f"-- {shape}: microseconds a request (1 / median rate), and CPU time a request")
         for name, load in loads.items():
-            print(f"{name:>14}: {1e6 / load.rate:6.0f} µs ({load.rate:.0f} req/s)")
+            print(
+                f"{name:>14}: {1e6 / load.rate:6.0f} µs ({load.rate:.0f} req/s), "
+                f"{load.cpu_us:.0f} µs CPU"
+            )
 
 
 if __name__ == "__main__":

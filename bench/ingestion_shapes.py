@@ -12,7 +12,9 @@ side by side in one run, per shape:
 wrk posts each shape over keep-alive loopback connections, every id fresh per request (a Lua
 script fills the placeholders), so dedupe never short-cuts the work; ``--latency`` gives
 p50 and p99. Prints each round, then a table of medians: requests per second, the ratio to
-the bare handler, and p50/p99 latency beside the bare handler's. Needs wrk.
+the bare handler, p50/p99 latency beside the bare handler's, and the server's CPU time per
+request beside the bare handler's (its ratio, bare over mockfuse, reads like the rate's; it
+moves less between rounds on a noisy machine). Needs wrk.
 
     .venv/bin/python bench/ingestion_shapes.py [--rounds 3] [--seconds 10] [--shape "1 event"]
         [--baseline DIR]
@@ -137,11 +139,15 @@ def main() -> None:
             table.append(
                 f"| {shape} | {name} | {load.rate:.0f} | {floor.rate:.0f} | "
                 f"{load.rate / floor.rate:.2f} | {load.p50:.2f} / {load.p99:.2f} | "
-                f"{floor.p50:.2f} / {floor.p99:.2f} |"
+                f"{floor.p50:.2f} / {floor.p99:.2f} | {load.cpu_us:.0f} / {floor.cpu_us:.0f} | "
+                f"{floor.cpu_us / load.cpu_us:.2f} |"
             )
     print()
-    print("| shape | server | req/s | bare req/s | ratio | p50 / p99 ms | bare p50 / p99 ms |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| shape | server | req/s | bare req/s | ratio | p50 / p99 ms | bare p50 / p99 ms "
+        "| CPU µs a request / bare's | CPU ratio |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     print("\n".join(table))
 
 
