@@ -6,7 +6,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
-from mockfuse.windows import KEEP_FINISHED, TestWindows
+from mockfuse.windows import KEEP_FINISHED, TestWindows, Window
 
 KEY = "pk-lf-session"
 
@@ -34,12 +34,18 @@ def session() -> TestWindows:
     return windows
 
 
-def test_an_event_made_in_an_earlier_window_goes_there_when_it_arrives_late():
+def after_one_test() -> tuple[TestWindows, Window, float, Window]:
+    """A session whose first test's window has closed and whose second's is open, with a
+    moment inside the first."""
     windows = session()
     first = windows.open(KEY, "test_a")
-    made_in_first = time.time()
+    during_first = time.time()
     windows.close(first)
-    second = windows.open(KEY, "test_b")
+    return windows, first, during_first, windows.open(KEY, "test_b")
+
+
+def test_an_event_made_in_an_earlier_window_goes_there_when_it_arrives_late():
+    windows, first, made_in_first, second = after_one_test()
     assert placed(
         windows,
         event("trace-create", "late", made_in_first),
@@ -49,11 +55,7 @@ def test_an_event_made_in_an_earlier_window_goes_there_when_it_arrives_late():
 
 def test_the_body_time_decides_over_when_the_client_made_the_envelope():
     # LiteLLM's callbacks run on a thread pool: the envelope may be made after the test.
-    windows = session()
-    first = windows.open(KEY, "test_a")
-    started = time.time()
-    windows.close(first)
-    second = windows.open(KEY, "test_b")
+    windows, first, started, second = after_one_test()
     late = event("generation-create", "t", time.time(), startTime=at(started))
     assert placed(windows, late) == {first.tenant: ["generation-create-t"]}
     assert second.tenant not in placed(windows, late)
@@ -62,11 +64,7 @@ def test_the_body_time_decides_over_when_the_client_made_the_envelope():
 def test_a_trace_logged_after_its_test_goes_with_the_generation_it_holds():
     # LiteLLM stamps the trace when its callback logs it, after the call: past the test's
     # end when the callback runs late; the generation's start dates them both.
-    windows = session()
-    first = windows.open(KEY, "test_a")
-    started = time.time()
-    windows.close(first)
-    second = windows.open(KEY, "test_b")
+    windows, first, started, second = after_one_test()
     logged = time.time()
     trace = event("trace-create", "t", logged, timestamp=at(logged))
     generation = event("generation-create", "t", logged, startTime=at(started))
