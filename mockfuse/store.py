@@ -205,6 +205,13 @@ def _kept_events(
     return kept
 
 
+def _unmade(error: Exception) -> str:
+    """The note of a request whose events could not be made later. They are made on someone
+    else's read or request: the fault must cost neither that caller an answer nor the other
+    requests their events, so it is noted on the request instead of raised."""
+    return f"its events could not be made: {error!r}"
+
+
 def _copy(data: Any) -> Any:
     # Captures are JSON by construction; a JSON round trip is the fastest deep copy of them.
     return json.loads(json.dumps(data))
@@ -400,9 +407,8 @@ class Store:
             try:
                 events, response_text = arrival.remake(arrival.body_text)
                 kept_response = KeptJson(text=response_text)
-            except Exception as error:  # made on a reader's call: noted, never raised there
-                events, kept_response = [], KeptJson()
-                note = f"its events could not be made: {error!r}"
+            except Exception as error:  # made on a reader's call: see _unmade
+                events, kept_response, note = [], KeptJson(), _unmade(error)
             request = CapturedRequest.fast(
                 seq=arrival.seq,
                 received_at=arrival.received_at,
@@ -442,9 +448,7 @@ class Store:
             try:
                 events, note = later()
             except Exception as error:
-                # Made on someone else's read or request: a mapping fault must cost neither
-                # that caller an answer nor the other exports their events. It is noted.
-                events, note = [], f"its events could not be made: {error!r}"
+                events, note = [], _unmade(error)
             if note is not None:
                 position = bisect.bisect_left(tenant.requests, seq, key=lambda r: r.seq)
                 request = tenant.requests[position]
