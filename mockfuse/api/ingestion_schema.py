@@ -215,7 +215,9 @@ class BodySchema:
 
     fields: Mapping[str, Check]
     required: frozenset[str] = frozenset()
-    refinements: tuple[Callable[[dict[str, Any]], Issue | None], ...] = field(default=())
+    # Rules across fields, each reading the body's fields as attributes (None when absent):
+    # the fast path hands them its decoded structs as they are, the slow path a ``FieldReader``.
+    refinements: tuple[Callable[[Any], Issue | None], ...] = field(default=())
     # Optional but not nullable: zod's ``.default(...)`` fills in a missing value, not null.
     not_null: frozenset[str] = frozenset({"environment"})
     # The fields whose value can be wrong: validation is the hot path of ingestion.
@@ -269,10 +271,20 @@ EVENT = _extend(OPTIONAL_OBSERVATION, {"id": identifier}, {"id"})
 SPAN = _extend(EVENT, {"endTime": timestamp}, set())
 
 
-def _prompt_fields_together(body: dict[str, Any]) -> Issue | None:
-    has_name = body.get("promptName") is not None
-    has_version = body.get("promptVersion") is not None
-    if has_name == has_version:
+class FieldReader:
+    """A body's fields read as attributes, as the refinements read them: None when absent."""
+
+    __slots__ = ("_body",)
+
+    def __init__(self, body: dict[str, Any]) -> None:
+        self._body = body
+
+    def __getattr__(self, name: str) -> Any:
+        return self._body.get(name)
+
+
+def _prompt_fields_together(body: Any) -> Issue | None:
+    if (body.promptName is None) == (body.promptVersion is None):
         return None
     return {
         "code": "custom",
@@ -324,8 +336,8 @@ LEGACY_OBSERVATION = BodySchema(
 )
 
 
-def _score_value_matches_type(body: dict[str, Any]) -> Issue | None:
-    value, data_type = body.get("value"), body.get("dataType")
+def _score_value_matches_type(body: Any) -> Issue | None:
+    value, data_type = body.value, body.dataType
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if data_type == "NUMERIC" and not is_number:
         message = "Value must be a number for data type NUMERIC"
@@ -344,9 +356,10 @@ def _score_value_matches_type(body: dict[str, Any]) -> Issue | None:
     return {"code": "custom", "path": ["body", "value"], "message": message}
 
 
-def _score_has_one_target(body: dict[str, Any]) -> Issue | None:
-    targets = [key for key in ("traceId", "sessionId", "datasetRunId") if body.get(key)]
-    if len(targets) == 1 and (not body.get("observationId") or body.get("traceId")):
+def _score_has_one_target(body: Any) -> Issue | None:
+    trace_id = body.traceId
+    targets = bool(trace_id) + bool(body.sessionId) + bool(body.datasetRunId)
+    if targets == 1 and (trace_id or not body.observationId):
         return None
     return {
         "code": "custom",
@@ -356,8 +369,8 @@ def _score_has_one_target(body: dict[str, Any]) -> Issue | None:
     }
 
 
-def _score_name_not_empty(body: dict[str, Any]) -> Issue | None:
-    if body.get("name"):
+def _score_name_not_empty(body: Any) -> Issue | None:
+    if body.name:
         return None
     return {
         "code": "too_small",
@@ -478,9 +491,10 @@ def body_issues(schema: BodySchema, body: dict[str, Any]) -> list[Issue]:
         problem = check(value)
         if problem is not None:
             issues.append(_issue(["body", name], problem))
-    if not issues:
+    if not issues and schema.refinements:
+        fields = FieldReader(body)
         for refinement in schema.refinements:
-            found = refinement(body)
+            found = refinement(fields)
             if found is not None:
                 issues.append(found)
     return issues
