@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import gc
 
-# Captures between two settlings: often enough that a full collection never meets a large
-# unfrozen heap (each pauses answers for about half a millisecond; every 1000 captures, two),
-# rarely enough that the collection each one runs costs nothing measurable.
+# Captures between two settlings: often enough that a collection never meets a large unfrozen
+# heap (each settling pauses answers for about 0.15 ms under load), rarely enough that the
+# collections they run cost under 1% of the server's time.
 SETTLE_EVERY = 250
 
 
 def settle() -> None:
     """Collect what is garbage now, then keep the collector off every survivor."""
-    gc.collect()
-    gc.freeze()
+    # Only the young generations hold objects unseen since the last settling, unless an
+    # automatic collection has moved some into the oldest since (its count then shows it):
+    # a full collection is run only then, as it also empties CPython's free lists, whatever
+    # little is new (in ``serve`` under load, 0.18 ms a settling against 0.14).
+    gc.collect(2 if gc.get_count()[2] else 1)
+    gc.freeze()  # which also sets every generation's count back to 0
