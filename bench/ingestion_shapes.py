@@ -12,7 +12,8 @@ side by side in one run, per shape:
 wrk posts each shape over keep-alive loopback connections, every id fresh per request (a Lua
 script fills the placeholders), so dedupe never short-cuts the work; ``--latency`` gives
 p50 and p99. Prints each round, then a table of medians: requests per second, the ratio to
-the bare handler, p50/p99 latency beside the bare handler's, and the server's CPU time per
+the bare handler (of the medians, and the paired ratio: the median of the rounds' own
+ratios), p50/p99 latency beside the bare handler's, and the server's CPU time per
 request beside the bare handler's (its ratio, bare over mockfuse, reads like the rate's; it
 moves less between rounds on a noisy machine). Needs wrk.
 
@@ -31,7 +32,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from side_by_side import AUTHORIZATION, argument_parser, median_loads
+from side_by_side import AUTHORIZATION, argument_parser, loaded_rounds, median_load, paired_ratio
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "tests" / "data"
@@ -132,22 +133,24 @@ def main() -> None:
         script = folder / f"{shape.replace(' ', '-')}.lua"
         script.write_text(LUA.replace("TEMPLATE", template).replace("AUTH", AUTHORIZATION))
         print(f"-- {shape}: {len(json.loads(template)['batch'])} events, {len(template)} bytes")
-        loads = median_loads(commands, script, args.rounds, args.seconds)
-        floor = loads["bare aiohttp"]
+        runs = loaded_rounds(commands, script, args.rounds, args.seconds)
+        floor = median_load(runs["bare aiohttp"])
         for name in [n for n in commands if n != "bare aiohttp"]:
-            load = loads[name]
+            load = median_load(runs[name])
             table.append(
                 f"| {shape} | {name} | {load.rate:.0f} | {floor.rate:.0f} | "
-                f"{load.rate / floor.rate:.2f} | {load.p50:.2f} / {load.p99:.2f} | "
+                f"{load.rate / floor.rate:.2f} | "
+                f"{paired_ratio(runs[name], runs['bare aiohttp']):.2f} | "
+                f"{load.p50:.2f} / {load.p99:.2f} | "
                 f"{floor.p50:.2f} / {floor.p99:.2f} | {load.cpu_us:.0f} / {floor.cpu_us:.0f} | "
                 f"{floor.cpu_us / load.cpu_us:.2f} |"
             )
     print()
     print(
-        "| shape | server | req/s | bare req/s | ratio | p50 / p99 ms | bare p50 / p99 ms "
-        "| CPU µs a request / bare's | CPU ratio |"
+        "| shape | server | req/s | bare req/s | ratio | paired ratio | p50 / p99 ms "
+        "| bare p50 / p99 ms | CPU µs a request / bare's | CPU ratio |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     print("\n".join(table))
 
 

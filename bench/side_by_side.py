@@ -107,15 +107,16 @@ def load_arguments(description: str | None) -> argparse.Namespace:
     return argument_parser(description).parse_args()
 
 
-def median_loads(
+def loaded_rounds(
     commands: dict[str, tuple[list[str], dict[str, str]]],
     script: Path,
     rounds: int,
     seconds: int,
-) -> dict[str, Load]:
+) -> dict[str, list[Load]]:
     """Start each server (its command, the free port appended, with extra environment), load
-    each with wrk running ``script`` for ``seconds``, ``rounds`` times in turn, printing each
-    round; answer each server's medians (rate, p50, p99, each its own median)."""
+    each with wrk running ``script`` for ``seconds``, ``rounds`` times, printing each round;
+    answer each server's loads, one a round. Every other round loads the servers in reverse
+    order, so that a machine slowing down or speeding up over a round favours none of them."""
     ports = {name: free_port() for name in commands}
     servers = {
         name: subprocess.Popen(
@@ -130,8 +131,9 @@ def median_loads(
             wait_until_listening(port)
         runs: dict[str, list[Load]] = {name: [] for name in servers}
         for round_number in range(1, rounds + 1):
-            for name, port in ports.items():
-                runs[name].append(load(port, script, seconds, servers[name].pid))
+            order = list(ports) if round_number % 2 else list(reversed(ports))
+            for name in order:
+                runs[name].append(load(ports[name], script, seconds, servers[name].pid))
             print(
                 f"round {round_number}: "
                 + ", ".join(
@@ -140,19 +142,39 @@ def median_loads(
                     for n, r in runs.items()
                 )
             )
-        return {
-            name: Load(
-                statistics.median(r.rate for r in values),
-                statistics.median(r.p50 for r in values),
-                statistics.median(r.p99 for r in values),
-                statistics.median(r.cpu_us for r in values),
-            )
-            for name, values in runs.items()
-        }
+        return runs
     finally:
         for server in servers.values():
             server.terminate()
             server.wait(timeout=10)
+
+
+def median_load(loads: list[Load]) -> Load:
+    """Each measure's own median over the rounds."""
+    return Load(
+        statistics.median(load.rate for load in loads),
+        statistics.median(load.p50 for load in loads),
+        statistics.median(load.p99 for load in loads),
+        statistics.median(load.cpu_us for load in loads),
+    )
+
+
+def paired_ratio(loads: list[Load], floor: list[Load]) -> float:
+    """The median over rounds of a server's rate over the floor's in the same round: a slow
+    stretch of the machine that spans a round moves both, and its ratio less than either."""
+    pairs = zip(loads, floor, strict=True)
+    return statistics.median(mine.rate / theirs.rate for mine, theirs in pairs)
+
+
+def median_loads(
+    commands: dict[str, tuple[list[str], dict[str, str]]],
+    script: Path,
+    rounds: int,
+    seconds: int,
+) -> dict[str, Load]:
+    """``loaded_rounds``, each server's medians (rate, p50, p99, CPU time, each its own)."""
+    runs = loaded_rounds(commands, script, rounds, seconds)
+    return {name: median_load(loads) for name, loads in runs.items()}
 
 
 def median_rates(
