@@ -33,7 +33,8 @@ AVAILABLE = msgspec is not None and not os.environ.get("MOCKFUSE_NO_MSGSPEC")
 # day (msgspec reads "2025-01-16 10:00:00Z", as RFC 3339 allows; zod does not), and an escaped
 # carriage return, which an id must not hold (a pattern on every id would cost more). The
 # first is led by the date's last dash rather than the space: JSON text has far fewer dashes
-# than spaces, and every such time follows a date.
+# than spaces, and every such time follows a date. The second runs only on text that escapes
+# anything at all, which one search for a backslash (memchr) rules out far faster.
 _SPACED_TIME = re.compile(rb"-\d\d \d\d:\d\d")
 _ESCAPED_CR = re.compile(rb"\\(?:r|u000[dD])")
 # sdk-log events are answered in neither list; they are rare enough to judge the slow way.
@@ -153,7 +154,9 @@ def accepted_structs(text: bytes, most_events: int) -> list[Any] | None:
     """The events of batch ``text`` decoded (msgspec structs with ``id``, ``body``,
     ``timestamp``) when every one of them is valid; None when the batch must be judged event
     by event."""
-    if not AVAILABLE or _SPACED_TIME.search(text) or _ESCAPED_CR.search(text):
+    if not AVAILABLE or _SPACED_TIME.search(text):
+        return None
+    if b"\\" in text and _ESCAPED_CR.search(text):
         return None
     if not text.isascii():
         try:  # msgspec skips over input, output and metadata without checking their UTF-8
