@@ -1,10 +1,17 @@
 """The floor for ingestion throughput: an aiohttp handler that only parses the batch and
-answers the same 207 mockfuse answers, storing nothing. Usage: bare_ingestion_server.py PORT"""
+answers the same 207 mockfuse answers, storing nothing. With ``--keep``, it also keeps each
+request's body, headers and URL, as any recording server must (and nothing more: no log
+entry, no events), its heap settled as ``mockfuse serve`` settles its own (``gc.freeze``
+every 250 requests, so that collections do not walk all it keeps): what keeping alone
+costs. Usage: bare_ingestion_server.py [--keep] PORT"""
 
+import gc
 import json
 import sys
 
 from aiohttp import web
+
+KEPT: list[tuple[bytes, object, object]] = []
 
 
 async def ingestion(request: web.Request) -> web.Response:
@@ -13,6 +20,17 @@ async def ingestion(request: web.Request) -> web.Response:
     return web.json_response({"successes": successes, "errors": []}, status=207)
 
 
+async def keeping(request: web.Request) -> web.Response:
+    body = await request.read()
+    KEPT.append((body, request.headers, request.rel_url))
+    if len(KEPT) % 250 == 0:
+        gc.collect(1)
+        gc.freeze()
+    payload = json.loads(body)
+    successes = [{"id": event["id"], "status": 201} for event in payload["batch"]]
+    return web.json_response({"successes": successes, "errors": []}, status=207)
+
+
 app = web.Application(client_max_size=5_000_000)
-app.router.add_post("/api/public/ingestion", ingestion)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None)
+app.router.add_post("/api/public/ingestion", keeping if "--keep" in sys.argv else ingestion)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[-1]), access_log=None, print=None)

@@ -6,7 +6,9 @@ difference its absence makes:
   arrived: no memory kept);
 - ``no fast path``: the batch is read with ``json.loads`` (into its ids for the answer, into
   the same event references when stored) instead of msgspec's checked decode;
-- ``neither``: both.
+- ``neither``: both;
+- ``bare, keeping``: the bare handler keeping each request's body, headers and URL, as any
+  recording server must: what keeping alone costs a server that does nothing else.
 
 A diagnostic, not a mode: the switched-off servers answer as mockfuse does but keep nothing.
 
@@ -70,7 +72,9 @@ def main() -> None:
     commands = {"mockfuse": ([sys.executable, "-m", "mockfuse", "serve", "--port"], {})}
     for name, parts in PARTS.items():
         commands[name] = ([sys.executable, __file__, "--serve-without", parts], {})
-    commands["bare aiohttp"] = ([sys.executable, str(HERE / "bare_ingestion_server.py")], {})
+    bare = [sys.executable, str(HERE / "bare_ingestion_server.py")]
+    commands["bare aiohttp"] = (bare, {})
+    commands["bare, keeping"] = ([*bare, "--keep"], {})
     folder = Path(tempfile.mkdtemp())
     for shape in args.shape or ["1 event", "sdk2 15"]:
         script = folder / f"{shape.replace(' ', '-')}.lua"
