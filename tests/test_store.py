@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -131,6 +132,32 @@ def test_a_store_that_settles_the_heap_keeps_what_it_holds_out_of_the_collectors
         for index in range(heap.SETTLE_EVERY):
             capture(unsettled, events=[event(f"e{index}")])
         assert gc.get_freeze_count() == frozen_before
+    finally:
+        gc.unfreeze()
+
+
+class Cycle:
+    """Garbage only the cyclic collector can free: it refers to itself."""
+
+    def __init__(self) -> None:
+        self.itself = self
+
+
+def test_settling_collects_garbage_whichever_generation_it_reached():
+    try:
+        heap.settle()  # from here, nothing unseen is in the oldest generation
+        young = Cycle()
+        young_gone = weakref.ref(young)
+        del young
+        heap.settle()
+        assert young_gone() is None
+
+        promoted = Cycle()
+        promoted_gone = weakref.ref(promoted)
+        gc.collect(1)  # as an automatic collection does: survivors move to the oldest
+        del promoted
+        heap.settle()
+        assert promoted_gone() is None  # not frozen with the survivors
     finally:
         gc.unfreeze()
 
