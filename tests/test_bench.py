@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-# The scripts, not the helpers they share; the bare servers take only a port and serve at
-# once (the load benches start them).
+# The scripts, not the helpers they share; the bare servers take a port (one also --keep)
+# and serve at once (the load benches start them).
 SCRIPTS = sorted(
     p.name
     for p in BENCH.glob("*.py")
