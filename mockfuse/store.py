@@ -311,11 +311,8 @@ class Store:
                         "note": note,
                     }
                 )
-            self._seq += 1
-            if self.settle_heap and self._seq % heap.SETTLE_EVERY == 0:
-                heap.settle()
             request = CapturedRequest.fast(
-                seq=self._seq,
+                seq=self._next_seq(),
                 received_at=time.time(),
                 public_key=public_key,
                 method=method,
@@ -372,15 +369,12 @@ class Store:
         dropped as they were kept. A journal, or a test window that places the events, needs
         them at once: use ``capture`` then."""
         with self._lock:
-            self._seq += 1
-            if self.settle_heap and self._seq % heap.SETTLE_EVERY == 0:
-                heap.settle()
             kept = self._tenant(tenant)
             kept.arrivals.append(
                 tuple.__new__(  # Arrival's own __new__ is a Python call; this path is per request
                     Arrival,
                     (
-                        self._seq,
+                        self._next_seq(),
                         time.time(),
                         public_key,
                         method,
@@ -398,6 +392,14 @@ class Store:
             if self.max_requests is not None:
                 self._evict(kept, self.max_requests)
             self._notify()
+
+    def _next_seq(self) -> int:
+        """The next request's sequence number; every ``SETTLE_EVERY`` requests, with
+        ``settle_heap``, the heap is settled first. The caller holds the lock."""
+        self._seq += 1
+        if self.settle_heap and self._seq % heap.SETTLE_EVERY == 0:
+            heap.settle()
+        return self._seq
 
     def _admit_arrivals(self, tenant: Tenant) -> None:
         """Log the tenant's arrivals and store their events, oldest first."""
