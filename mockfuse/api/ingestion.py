@@ -9,7 +9,7 @@ that is not ``{batch: [...]}`` as a whole gets a 400.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,7 +109,7 @@ async def ingestion(request: web.Request) -> web.Response:
                 # Nothing to place in a test window now: stored as it came, made when read.
                 batch = accepted_structs(text, most)
                 if batch is not None:
-                    answer = encode_json(_all_accepted([event.id for event in batch]))
+                    answer = encode_json(_all_accepted(batch))
                     return exchange.answer_batch_later(text, answer, len(batch), _batch_again)
             else:
                 marks: list[Mark] = []
@@ -117,7 +117,7 @@ async def ingestion(request: web.Request) -> web.Response:
                 if accepted is not None:
                     exchange.body_text = text
                     exchange.placement_marks = marks  # a batch judged the slow way has none
-                    successes = _all_accepted([ref.id for ref in accepted])
+                    successes = _all_accepted(accepted)
                     return exchange.answer(207, successes, events=accepted)
         payload = exchange.parse_text(text)
     except TooLarge:
@@ -144,9 +144,10 @@ async def ingestion(request: web.Request) -> web.Response:
     )
 
 
-def _all_accepted(event_ids: list[str]) -> dict[str, Any]:
-    """The 207 answer to a batch whose every event was accepted."""
-    return {"successes": [{"id": id_, "status": 201} for id_ in event_ids], "errors": []}
+def _all_accepted(events: Iterable[Any]) -> dict[str, Any]:
+    """The 207 answer to a batch whose every event was accepted: ``events``, decoded or
+    referenced, each with its ``id``."""
+    return {"successes": [{"id": event.id, "status": 201} for event in events], "errors": []}
 
 
 def _batch_again(text: bytes) -> tuple[list[EventRef], bytes]:
@@ -155,7 +156,7 @@ def _batch_again(text: bytes) -> tuple[list[EventRef], bytes]:
     accepted = accept_batch(text, sys.maxsize)
     if accepted is None:
         raise ValueError("the batch was accepted when it arrived and is refused now")
-    return accepted, encode_json(_all_accepted([ref.id for ref in accepted]))
+    return accepted, encode_json(_all_accepted(accepted))
 
 
 def _may_take_the_fast_path(exchange: Exchange) -> bool:
