@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mockfuse import __version__
+from mockfuse import __version__, event_loop
 from mockfuse.config import DEFAULT_MAX_BODY_SIZE, ServerConfig, Services
 from mockfuse.faults import rule_from_spec
 from mockfuse.prompts import PromptError, prompt_from_spec
@@ -137,6 +137,7 @@ def _banner(config: ServerConfig, port: int) -> str:
         f"mockfuse {__version__} serving at {url} (accepts {keys_note})",
         f"trace viewer: {_viewer_url(config, url)}",
         f"admin API: {url}/_mockfuse/",
+        f"event loop: {event_loop.name()}",
         "point Langfuse clients here:",
         f"  export LANGFUSE_HOST={url}",
         f"  export LANGFUSE_BASE_URL={url}",
@@ -213,7 +214,7 @@ def run_serve(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise UsageError(f"--fault {spec}: {error}") from None
     try:
-        asyncio.run(_serve(services))
+        event_loop.run(_serve(services))
     except OSError as error:
         print(f"mockfuse: cannot serve on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1

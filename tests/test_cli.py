@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -18,12 +19,15 @@ from tests.support.http import seed_batch
 
 
 @contextmanager
-def serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
+def serve(
+    *args: str, env: dict[str, str] | None = None
+) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
     process = subprocess.Popen(
         [sys.executable, "-m", "mockfuse", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env={**os.environ, **(env or {})},
     )
     try:
         first = process.stdout.readline()
@@ -31,7 +35,7 @@ def serve(*args: str) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
         if match is None:
             process.kill()
             raise AssertionError(f"no URL in {first!r}; stderr: {process.stderr.read()}")
-        banner = [first] + [process.stdout.readline() for _ in range(9)]
+        banner = [first] + [process.stdout.readline() for _ in range(10)]
         yield process, match.group(1), banner
     finally:
         if process.poll() is None:
@@ -49,10 +53,18 @@ def post_seed(url: str, public_key: str, secret_key: str) -> httpx.Response:
     )
 
 
+# uvloop is what ``serve`` runs on when installed (the ``fast`` extra); asyncio's loop otherwise.
+LOOPS = {"uvloop": {"MOCKFUSE_NO_UVLOOP": ""}, "asyncio": {"MOCKFUSE_NO_UVLOOP": "1"}}
+
+
+@pytest.mark.parametrize("loop", LOOPS)
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
-def test_serve_prints_its_url_and_env_and_stops_cleanly_on_a_signal(stop_signal):
-    with serve() as (process, url, banner):
+def test_serve_prints_its_url_and_env_and_stops_cleanly_on_a_signal(stop_signal, loop):
+    if loop == "uvloop":
+        pytest.importorskip("uvloop")
+    with serve(env=LOOPS[loop]) as (process, url, banner):
         text = "".join(banner)
+        assert f"event loop: {loop}\n" in text
         for name in ("LANGFUSE_HOST", "LANGFUSE_BASE_URL", "LANGFUSE_BASEURL"):
             assert f"export {name}={url}" in text
         assert "export LANGFUSE_PUBLIC_KEY=pk-lf-local" in text
