@@ -3,8 +3,11 @@ answers the same 207 mockfuse answers, storing nothing. With ``--keep``, it also
 request's body, headers and URL, as any recording server must (and nothing more: no log
 entry, no events), its heap settled as ``mockfuse serve`` settles its own (``gc.freeze``
 every 250 requests, so that collections do not walk all it keeps): what keeping alone
-costs. Usage: bare_ingestion_server.py [--keep] PORT"""
+costs. With ``--uvloop``, it runs on uvloop's event loop, as ``mockfuse serve`` does when
+uvloop is installed: what the loop alone is worth. Usage: bare_ingestion_server.py [--keep]
+[--uvloop] PORT"""
 
+import asyncio
 import gc
 import json
 import sys
@@ -35,4 +38,10 @@ async def keeping(request: web.Request) -> web.Response:
 
 app = web.Application(client_max_size=5_000_000)
 app.router.add_post("/api/public/ingestion", keeping if "--keep" in sys.argv else ingestion)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[-1]), access_log=None, print=None)
+if "--uvloop" in sys.argv:
+    import uvloop
+
+    loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
+else:
+    loop = asyncio.new_event_loop()
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[-1]), access_log=None, print=None, loop=loop)

@@ -10,6 +10,8 @@ difference its absence makes:
 - ``bare, keeping``: the bare handler keeping each request's body, headers and URL, as any
   recording server must: what keeping alone costs a server that does nothing else.
 
+Both bare handlers run on the event loop mockfuse runs on (uvloop when installed).
+
 A diagnostic, not a mode: the switched-off servers answer as mockfuse does but keep nothing.
 
     .venv/bin/python bench/ingestion_parts.py [--rounds 5] [--seconds 4] [--shape "sdk2 15"]
@@ -27,6 +29,8 @@ from typing import Any
 
 from ingestion_shapes import LUA, SHAPES, with_placeholders
 from side_by_side import AUTHORIZATION, argument_parser, median_loads
+
+from mockfuse import event_loop
 
 HERE = Path(__file__).resolve().parent
 PARTS = {"no store": "store", "no fast path": "fast", "neither": "store,fast"}
@@ -72,7 +76,10 @@ def main() -> None:
     commands = {"mockfuse": ([sys.executable, "-m", "mockfuse", "serve", "--port"], {})}
     for name, parts in PARTS.items():
         commands[name] = ([sys.executable, __file__, "--serve-without", parts], {})
+    # The bare handler on the loop mockfuse runs on: the parts compare like with like.
     bare = [sys.executable, str(HERE / "bare_ingestion_server.py")]
+    if event_loop.UVLOOP:
+        bare.append("--uvloop")
     commands["bare aiohttp"] = (bare, {})
     commands["bare, keeping"] = ([*bare, "--keep"], {})
     folder = Path(tempfile.mkdtemp())

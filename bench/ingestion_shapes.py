@@ -17,6 +17,11 @@ ratios), p50/p99 latency beside the bare handler's, and the server's CPU time pe
 request beside the bare handler's (its ratio, bare over mockfuse, reads like the rate's; it
 moves less between rounds on a noisy machine). Needs wrk.
 
+``serve`` runs on uvloop when it is installed, and the bare handler on asyncio's own loop:
+then two more servers show what the loop alone is worth, mockfuse on asyncio's loop
+(``MOCKFUSE_NO_UVLOOP=1``) and the bare handler on uvloop. Every ratio is to the bare handler
+on asyncio's loop.
+
     .venv/bin/python bench/ingestion_shapes.py [--rounds 3] [--seconds 10] [--shape "1 event"]
         [--baseline DIR]
 
@@ -33,6 +38,8 @@ from pathlib import Path
 from typing import Any
 
 from side_by_side import AUTHORIZATION, argument_parser, loaded_rounds, median_load, paired_ratio
+
+from mockfuse import event_loop
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE.parent / "tests" / "data"
@@ -121,6 +128,9 @@ def main() -> None:
         "mockfuse --max-requests": (bounded, this),
         "bare aiohttp": (bare, {}),
     }
+    if event_loop.UVLOOP:  # what the loop alone is worth, on either side
+        commands["mockfuse, asyncio loop"] = (serve, {**this, "MOCKFUSE_NO_UVLOOP": "1"})
+        commands["bare aiohttp, uvloop"] = ([*bare, "--uvloop"], {})
     if args.baseline:
         baseline = {"PYTHONPATH": str(Path(args.baseline).resolve()), "PYTHONSAFEPATH": "1"}
         commands["baseline"] = (serve, baseline)
