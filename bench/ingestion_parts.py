@@ -27,8 +27,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from ingestion_shapes import LUA, SHAPES, with_placeholders
-from side_by_side import AUTHORIZATION, argument_parser, median_loads
+from ingestion_shapes import SHAPES, load_script
+from side_by_side import argument_parser, median_loads
 
 from mockfuse import event_loop
 
@@ -84,9 +84,7 @@ def main() -> None:
     commands["bare, keeping"] = ([*bare, "--keep"], {})
     folder = Path(tempfile.mkdtemp())
     for shape in args.shape or ["1 event", "sdk2 15"]:
-        script = folder / f"{shape.replace(' ', '-')}.lua"
-        template = with_placeholders(SHAPES[shape]())
-        script.write_text(LUA.replace("TEMPLATE", template).replace("AUTH", AUTHORIZATION))
+        script = load_script(shape, folder)
         loads = median_loads(commands, script, args.rounds, args.seconds)
         print(f"-- {shape}: microseconds a request (1 / median rate), and CPU time a request")
         for name, load in loads.items():

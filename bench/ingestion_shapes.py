@@ -110,13 +110,12 @@ SHAPES = {
 }
 
 
-def main() -> None:
-    parser = argument_parser(__doc__)
-    parser.add_argument(
-        "--shape", action="append", choices=list(SHAPES), help="only these shapes (repeatable)"
-    )
-    parser.add_argument("--baseline", help="a checkout of mockfuse to run beside this one")
-    args = parser.parse_args()
+Commands = dict[str, tuple[list[str], dict[str, str]]]
+
+
+def servers(baseline: str | None = None) -> Commands:
+    """The servers compared, by name: each one's command (the port is appended) and the
+    environment it adds. ``bare aiohttp`` is the floor."""
     serve = [sys.executable, "-m", "mockfuse", "serve", "--port"]
     bounded = [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000", "--port"]
     bare = [sys.executable, str(HERE / "bare_ingestion_server.py")]
@@ -131,17 +130,33 @@ def main() -> None:
     if event_loop.UVLOOP:  # what the loop alone is worth, on either side
         commands["mockfuse, asyncio loop"] = (serve, {**this, "MOCKFUSE_NO_UVLOOP": "1"})
         commands["bare aiohttp, uvloop"] = ([*bare, "--uvloop"], {})
-    if args.baseline:
-        baseline = {"PYTHONPATH": str(Path(args.baseline).resolve()), "PYTHONSAFEPATH": "1"}
-        commands["baseline"] = (serve, baseline)
+    if baseline:
+        checkout = {"PYTHONPATH": str(Path(baseline).resolve()), "PYTHONSAFEPATH": "1"}
+        commands["baseline"] = (serve, checkout)
+    return commands
+
+
+def load_script(shape: str, folder: Path) -> Path:
+    """The wrk script that posts ``shape``, every id fresh per request, written in ``folder``."""
+    script = folder / f"{shape.replace(' ', '-')}.lua"
+    template = with_placeholders(SHAPES[shape]())
+    script.write_text(LUA.replace("TEMPLATE", template).replace("AUTH", AUTHORIZATION))
+    return script
+
+
+def main() -> None:
+    parser = argument_parser(__doc__)
+    parser.add_argument(
+        "--shape", action="append", choices=list(SHAPES), help="only these shapes (repeatable)"
+    )
+    parser.add_argument("--baseline", help="a checkout of mockfuse to run beside this one")
+    args = parser.parse_args()
+    commands = servers(args.baseline)
     folder = Path(tempfile.mkdtemp())
     table = []
-    for shape, events in SHAPES.items():
-        if args.shape and shape not in args.shape:
-            continue
-        template = with_placeholders(events())
-        script = folder / f"{shape.replace(' ', '-')}.lua"
-        script.write_text(LUA.replace("TEMPLATE", template).replace("AUTH", AUTHORIZATION))
+    for shape in args.shape or SHAPES:
+        script = load_script(shape, folder)
+        template = with_placeholders(SHAPES[shape]())
         print(f"-- {shape}: {len(json.loads(template)['batch'])} events, {len(template)} bytes")
         runs = loaded_rounds(commands, script, args.rounds, args.seconds)
         floor = median_load(runs["bare aiohttp"])
