@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mockfuse import __version__, event_loop
+from mockfuse import __version__, event_loop, heap
 from mockfuse.config import DEFAULT_MAX_BODY_SIZE, ServerConfig, Services
 from mockfuse.faults import rule_from_spec
 from mockfuse.prompts import PromptError, prompt_from_spec
@@ -164,7 +164,12 @@ def _load_prompts(services: Services, path: Path | None) -> None:
 
 async def _serve(services: Services) -> None:
     config = services.config
-    runner, port = await start_site(make_app(services=services), config.host, config.port)
+    app = make_app(services=services)
+    if config.settle_heap:
+        # All built so far lives as long as the server: settled now, the first settling under
+        # load does not walk every object the imports made (a 15 ms stall, measured here).
+        heap.settle()
+    runner, port = await start_site(app, config.host, config.port)
     print(_banner(config, port), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
