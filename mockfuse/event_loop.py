@@ -2,8 +2,8 @@
 'mockfuse[fast]'``, not on Windows), asyncio's own otherwise.
 
 A loaded ``serve`` spends most of each small request in the loop and its transports, not in
-mockfuse: uvloop's, written in C over libuv, take a sixth off the CPU time of a one-event
-batch (``bench/ingestion_shapes.py`` runs a bare aiohttp handler on both loops to show it).
+mockfuse: uvloop's, written in C over libuv, take a seventh off the instructions ``serve``
+executes for a one-event batch (``bench/ingestion_instructions.py``: 306k against 263k).
 Answers are the same on either loop; ``MOCKFUSE_NO_UVLOOP=1`` keeps asyncio's, to compare or to
 rule the loop out. The pytest fixture's server always runs on asyncio's loop, in a thread of
 the test process, whose own loop (pytest-asyncio's, or none) it must not replace.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-# The scripts, not the helpers they share; the bare servers take a port (one also --keep)
+# The scripts, not the helpers they share; the bare servers take a port (after their flags)
 # and serve at once (the load benches start them).
 SCRIPTS = sorted(
     p.name
