@@ -49,6 +49,10 @@ def _wrk(port: int, script: Path, seconds: int) -> int:
     return int(done.group(1))
 
 
+def _callgrind_control(option: str, pid: int) -> None:
+    subprocess.run(["callgrind_control", option, str(pid)], capture_output=True, check=True)
+
+
 def _dumped_total(out: Path) -> int:
     """The instruction total of the newest dump callgrind wrote under ``out``."""
     newest = max(out.parent.glob(out.name + "*"), key=lambda path: path.stat().st_mtime)
@@ -73,10 +77,9 @@ def instructions_a_request(
     try:
         wait_until_listening(port, timeout=START_TIMEOUT)
         _wrk(port, script, WARM_UP_SECONDS)
-        control = ["callgrind_control"]
-        subprocess.run([*control, "-z", str(server.pid)], capture_output=True, check=True)
+        _callgrind_control("-z", server.pid)  # zero the counters
         requests = _wrk(port, script, seconds)
-        subprocess.run([*control, "-d", str(server.pid)], capture_output=True, check=True)
+        _callgrind_control("-d", server.pid)  # dump them
         return _dumped_total(out) / requests, requests
     finally:
         server.terminate()

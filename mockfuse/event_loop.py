@@ -2,11 +2,12 @@
 'mockfuse[fast]'``, not on Windows), asyncio's own otherwise.
 
 A loaded ``serve`` spends most of each small request in the loop and its transports, not in
-mockfuse: uvloop's, written in C over libuv, take a seventh off the instructions ``serve``
-executes for a one-event batch (``bench/ingestion_instructions.py``: 306k against 263k).
+mockfuse: uvloop's, written in C over libuv, take 15% off the instructions ``serve`` executes
+for a one-event batch (``bench/ingestion_instructions.py``: 256k against 303k).
 Answers are the same on either loop; ``MOCKFUSE_NO_UVLOOP=1`` keeps asyncio's, to compare or to
-rule the loop out. The pytest fixture's server always runs on asyncio's loop, in a thread of
-the test process, whose own loop (pytest-asyncio's, or none) it must not replace.
+rule the loop out. This is for ``serve`` alone: the pytest fixture's server runs in a thread
+of the test process on a loop from ``asyncio.new_event_loop``, and never sets the process's
+loop policy, which belongs to the user's suite.
 """
 
 from __future__ import annotations
