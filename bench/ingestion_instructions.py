@@ -19,34 +19,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import tempfile
 from pathlib import Path
 
 from ingestion_shapes import SHAPES, load_script, servers
-from side_by_side import free_port, wait_until_listening
+from side_by_side import free_port, run_wrk, wait_until_listening
 
 WARM_UP_SECONDS = 3
 # callgrind runs Python some fifty times slower: starting up takes that much longer.
 START_TIMEOUT = 180
-
-
-def _wrk(port: int, script: Path, seconds: int) -> int:
-    """Requests answered while wrk loaded ``port`` for ``seconds``, every one a 2xx."""
-    result = subprocess.run(
-        [
-            "wrk", "-t1", "-c4", f"-d{seconds}s", "-s", str(script),
-            f"http://127.0.0.1:{port}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )  # fmt: skip
-    done = re.search(r"(\d+) requests in", result.stdout)
-    if done is None or "Non-2xx" in result.stdout:
-        raise RuntimeError(result.stdout + result.stderr)
-    return int(done.group(1))
 
 
 def _callgrind_control(option: str, pid: int) -> None:
@@ -76,9 +58,9 @@ def instructions_a_request(
     )
     try:
         wait_until_listening(port, timeout=START_TIMEOUT)
-        _wrk(port, script, WARM_UP_SECONDS)
+        run_wrk(port, script, WARM_UP_SECONDS, "-c4")
         _callgrind_control("-z", server.pid)  # zero the counters
-        requests = _wrk(port, script, seconds)
+        _, requests = run_wrk(port, script, seconds, "-c4")
         _callgrind_control("-d", server.pid)  # dump them
         return _dumped_total(out) / requests, requests
     finally:

@@ -37,7 +37,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from side_by_side import AUTHORIZATION, argument_parser, loaded_rounds, median_load, paired_ratio
+from side_by_side import (
+    AUTHORIZATION,
+    Commands,
+    argument_parser,
+    loaded_rounds,
+    median_load,
+    paired_ratio,
+)
 
 from mockfuse import event_loop
 
@@ -110,12 +117,8 @@ SHAPES = {
 }
 
 
-Commands = dict[str, tuple[list[str], dict[str, str]]]
-
-
 def servers(baseline: str | None = None) -> Commands:
-    """The servers compared, by name: each one's command (the port is appended) and the
-    environment it adds. ``bare aiohttp`` is the floor."""
+    """The servers compared; ``bare aiohttp`` is the floor."""
     serve = [sys.executable, "-m", "mockfuse", "serve", "--port"]
     bounded = [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000", "--port"]
     bare = [sys.executable, str(HERE / "bare_ingestion_server.py")]

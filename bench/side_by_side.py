@@ -15,6 +15,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+# Servers by name: each one's command (its port is appended) and the environment it adds.
+Commands = dict[str, tuple[list[str], dict[str, str]]]
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -61,31 +64,38 @@ def _latency(output: str, percent: str) -> float:
     return float(match.group(1)) * _UNITS_IN_MS[match.group(2)]
 
 
-def load(port: int, script: Path, seconds: int, pid: int) -> Load:
-    """wrk running ``script`` against the server ``pid`` listening on ``port``."""
-    cpu_before = cpu_seconds(pid)
+def run_wrk(port: int, script: Path, seconds: int, *options: str) -> tuple[str, int]:
+    """wrk's report of ``script`` loading ``port`` for ``seconds`` over one thread (with
+    ``options``, for instance ``-c8``), and the requests it saw answered; RuntimeError when any
+    answer was not a 2xx."""
     result = subprocess.run(
-        [
-            "wrk", "-t1", "-c8", "--latency", f"-d{seconds}s", "-s", str(script),
-            f"http://127.0.0.1:{port}",
-        ],
+        ["wrk", "-t1", *options, f"-d{seconds}s", "-s", str(script), f"http://127.0.0.1:{port}"],
         capture_output=True,
         text=True,
         check=True,
-    )  # fmt: skip
+    )
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if non_2xx:
         raise RuntimeError(f"{non_2xx.group(1)} requests failed:\n{result.stdout}")
-    cpu = cpu_seconds(pid) - cpu_before
-    match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
     done = re.search(r"(\d+) requests in", result.stdout)
-    if match is None or done is None:
+    if done is None:
         raise RuntimeError(result.stdout + result.stderr)
+    return result.stdout, int(done.group(1))
+
+
+def load(port: int, script: Path, seconds: int, pid: int) -> Load:
+    """wrk running ``script`` against the server ``pid`` listening on ``port``."""
+    cpu_before = cpu_seconds(pid)
+    report, answered = run_wrk(port, script, seconds, "-c8", "--latency")
+    cpu = cpu_seconds(pid) - cpu_before
+    match = re.search(r"Requests/sec:\s+([\d.]+)", report)
+    if match is None:
+        raise RuntimeError(report)
     return Load(
         float(match.group(1)),
-        _latency(result.stdout, "50"),
-        _latency(result.stdout, "99"),
-        cpu / int(done.group(1)) * 1e6,
+        _latency(report, "50"),
+        _latency(report, "99"),
+        cpu / answered * 1e6,
     )
 
 
@@ -108,7 +118,7 @@ def load_arguments(description: str | None) -> argparse.Namespace:
 
 
 def loaded_rounds(
-    commands: dict[str, tuple[list[str], dict[str, str]]],
+    commands: Commands,
     script: Path,
     rounds: int,
     seconds: int,
@@ -167,7 +177,7 @@ def paired_ratio(loads: list[Load], floor: list[Load]) -> float:
 
 
 def median_loads(
-    commands: dict[str, tuple[list[str], dict[str, str]]],
+    commands: Commands,
     script: Path,
     rounds: int,
     seconds: int,
@@ -178,7 +188,7 @@ def median_loads(
 
 
 def median_rates(
-    commands: dict[str, tuple[list[str], dict[str, str]]],
+    commands: Commands,
     script: Path,
     rounds: int,
     seconds: int,
