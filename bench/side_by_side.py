@@ -12,6 +12,8 @@ import socket
 import statistics
 import subprocess
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,16 +119,10 @@ def load_arguments(description: str | None) -> argparse.Namespace:
     return argument_parser(description).parse_args()
 
 
-def loaded_rounds(
-    commands: Commands,
-    script: Path,
-    rounds: int,
-    seconds: int,
-) -> dict[str, list[Load]]:
-    """Start each server (its command, the free port appended, with extra environment), load
-    each with wrk running ``script`` for ``seconds``, ``rounds`` times, printing each round;
-    answer each server's loads, one a round. Every other round loads the servers in reverse
-    order, so that a machine slowing down or speeding up over a round favours none of them."""
+@contextmanager
+def started(commands: Commands) -> Iterator[dict[str, tuple[int, int]]]:
+    """Each server started (its command, a free port appended, with its extra environment)
+    and listening: their ports and process ids, by name; stopped on leaving."""
     ports = {name: free_port() for name in commands}
     servers = {
         name: subprocess.Popen(
@@ -139,24 +135,44 @@ def loaded_rounds(
     try:
         for port in ports.values():
             wait_until_listening(port)
-        runs: dict[str, list[Load]] = {name: [] for name in servers}
-        for round_number in range(1, rounds + 1):
-            order = list(ports) if round_number % 2 else list(reversed(ports))
-            for name in order:
-                runs[name].append(load(ports[name], script, seconds, servers[name].pid))
-            print(
-                f"round {round_number}: "
-                + ", ".join(
-                    f"{n} {r[-1].rate:.0f} req/s (p50 {r[-1].p50:.2f} ms, p99 {r[-1].p99:.2f} ms,"
-                    f" {r[-1].cpu_us:.0f} µs CPU)"
-                    for n, r in runs.items()
-                )
-            )
-        return runs
+        yield {name: (ports[name], servers[name].pid) for name in commands}
     finally:
         for server in servers.values():
             server.terminate()
             server.wait(timeout=10)
+
+
+def loaded_rounds(
+    commands: Commands,
+    script: Path,
+    rounds: int,
+    seconds: int,
+) -> dict[str, list[Load]]:
+    """Load each server with wrk running ``script`` for ``seconds``, ``rounds`` times, printing
+    each round; answer each server's loads, one a round.
+
+    Every round starts every server afresh: one process of a server runs a few percent faster
+    or slower than another of the same server for as long as it lives (where its heap and code
+    landed in memory), so a server kept for all rounds carries its one process's luck into
+    every round, and more rounds would not average it out. Every other round loads the
+    servers in reverse order, so that a machine slowing down or speeding up over a round
+    favours none of them."""
+    runs: dict[str, list[Load]] = {name: [] for name in commands}
+    for round_number in range(1, rounds + 1):
+        with started(commands) as servers:
+            order = list(servers) if round_number % 2 else list(reversed(servers))
+            for name in order:
+                port, pid = servers[name]
+                runs[name].append(load(port, script, seconds, pid))
+        print(
+            f"round {round_number}: "
+            + ", ".join(
+                f"{n} {r[-1].rate:.0f} req/s (p50 {r[-1].p50:.2f} ms, p99 {r[-1].p99:.2f} ms,"
+                f" {r[-1].cpu_us:.0f} µs CPU)"
+                for n, r in runs.items()
+            )
+        )
+    return runs
 
 
 def median_load(loads: list[Load]) -> Load:
