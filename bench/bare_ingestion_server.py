@@ -36,12 +36,18 @@ async def keeping(request: web.Request) -> web.Response:
     return answer(body)
 
 
-app = web.Application(client_max_size=5_000_000)
-app.router.add_post("/api/public/ingestion", keeping if "--keep" in sys.argv else ingestion)
-if "--uvloop" in sys.argv:
-    import uvloop
+def main() -> None:
+    app = web.Application(client_max_size=5_000_000)
+    app.router.add_post("/api/public/ingestion", keeping if "--keep" in sys.argv else ingestion)
+    if "--uvloop" in sys.argv:
+        import uvloop
 
-    loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
-else:
-    loop = asyncio.new_event_loop()
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[-1]), access_log=None, print=None, loop=loop)
+        loop: asyncio.AbstractEventLoop = uvloop.new_event_loop()
+    else:
+        loop = asyncio.new_event_loop()
+    port = int(sys.argv[-1])
+    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None, loop=loop)
+
+
+if __name__ == "__main__":  # ``ingestion_in_process`` imports the handler
+    main()
