@@ -18,9 +18,10 @@ import gc
 # Captures between two settlings. A settling walks what the captures since the last one left,
 # each object a cache miss by then, so its pause grows with this number while the collector's
 # share of the server's time does not: one-event batches fed to ``serve``'s application
-# (``bench/ingestion_in_process.py``), a settling every 250 captures paused for a median of
-# 0.08 ms (longest 0.15 ms, and automatic collections ran between settlings), every 50 for
-# 0.02 to 0.03 ms (longest 0.08 ms), the collector's time a request 0.6 against 0.5 µs.
+# (``bench/ingestion_in_process.py --rounds 9 --requests 20000``), a settling every 250
+# captures paused for a median of 0.06 ms (longest 0.15 ms, automatic collections running
+# between settlings), every 50 for 0.02 ms (longest 0.06 ms, none between), the collector's
+# time a request 0.52 against 0.33 µs.
 SETTLE_EVERY = 50
 
 
