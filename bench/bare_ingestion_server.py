@@ -36,9 +36,14 @@ async def keeping(request: web.Request) -> web.Response:
     return answer(body)
 
 
-def main() -> None:
+def make_app(keep: bool = False) -> web.Application:
     app = web.Application(client_max_size=5_000_000)
-    app.router.add_post("/api/public/ingestion", keeping if "--keep" in sys.argv else ingestion)
+    app.router.add_post("/api/public/ingestion", keeping if keep else ingestion)
+    return app
+
+
+def main() -> None:
+    app = make_app(keep="--keep" in sys.argv)
     if "--uvloop" in sys.argv:
         import uvloop
 
@@ -49,5 +54,5 @@ def main() -> None:
     web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None, loop=loop)
 
 
-if __name__ == "__main__":  # ``ingestion_in_process`` imports the handler
+if __name__ == "__main__":  # ``ingestion_in_process`` imports the app
     main()

@@ -120,12 +120,9 @@ def mockfuse_app() -> Any:
 
 
 def bare_app() -> Any:
-    from aiohttp import web
-    from bare_ingestion_server import ingestion
+    from bare_ingestion_server import make_app
 
-    app = web.Application(client_max_size=5_000_000)
-    app.router.add_post("/api/public/ingestion", ingestion)
-    return app
+    return make_app()
 
 
 APPS: dict[str, Callable[[], Any]] = {"mockfuse": mockfuse_app, "bare aiohttp": bare_app}
