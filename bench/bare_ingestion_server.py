@@ -1,18 +1,19 @@
 """The floor for ingestion throughput: an aiohttp handler that only parses the batch and
 answers the same 207 mockfuse answers, storing nothing. With ``--keep``, it also keeps each
 request's body, headers and URL, as any recording server must (and nothing more: no log
-entry, no events), its heap settled as ``mockfuse serve`` settles its own (``gc.freeze``
-every 250 requests, so that collections do not walk all it keeps): what keeping alone
-costs. With ``--uvloop``, it runs on uvloop's event loop, as ``mockfuse serve`` does when
-uvloop is installed: what the loop alone is worth. Usage: bare_ingestion_server.py [--keep]
-[--uvloop] PORT"""
+entry, no events), its heap settled as ``mockfuse serve`` settles its own
+(``mockfuse.heap.settle`` every ``SETTLE_EVERY`` requests, so that collections do not walk
+all it keeps): what keeping alone costs. With ``--uvloop``, it runs on uvloop's event loop,
+as ``mockfuse serve`` does when uvloop is installed: what the loop alone is worth. Usage:
+bare_ingestion_server.py [--keep] [--uvloop] PORT"""
 
 import asyncio
-import gc
 import json
 import sys
 
 from aiohttp import web
+
+from mockfuse import heap
 
 KEPT: list[tuple[bytes, object, object]] = []
 
@@ -30,9 +31,8 @@ async def ingestion(request: web.Request) -> web.Response:
 async def keeping(request: web.Request) -> web.Response:
     body = await request.read()
     KEPT.append((body, request.headers, request.rel_url))
-    if len(KEPT) % 250 == 0:
-        gc.collect(1)
-        gc.freeze()
+    if len(KEPT) % heap.SETTLE_EVERY == 0:
+        heap.settle()
     return answer(body)
 
 
