@@ -2,7 +2,7 @@
 answers the same 207 mockfuse answers, storing nothing. With ``--keep``, it also keeps each
 request's body, headers and URL, as any recording server must (and nothing more: no log
 entry, no events), its heap settled as ``mockfuse serve`` settles its own
-(``mockfuse.heap.settle`` every ``SETTLE_EVERY`` requests, so that collections do not walk
+(``mockfuse.capture.heap.settle`` every ``SETTLE_EVERY`` requests, so that collections do not walk
 all it keeps): what keeping alone costs. With ``--uvloop``, it runs on uvloop's event loop,
 as ``mockfuse serve`` does when uvloop is installed: what the loop alone is worth. Usage:
 bare_ingestion_server.py [--keep] [--uvloop] PORT"""
@@ -13,7 +13,7 @@ import sys
 
 from aiohttp import web
 
-from mockfuse import heap
+from mockfuse.capture import heap
 
 KEPT: list[tuple[bytes, object, object]] = []
 

@@ -110,8 +110,8 @@ class CollectorPauses:
 
 
 def mockfuse_app() -> Any:
-    from mockfuse import heap
-    from mockfuse.config import ServerConfig, Services
+    from mockfuse.capture import heap
+    from mockfuse.capture.services import ServerConfig, Services
     from mockfuse.server import make_app
 
     app = make_app(services=Services(ServerConfig(settle_heap=True)))  # as ``serve`` makes it

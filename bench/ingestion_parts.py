@@ -39,7 +39,7 @@ PARTS = {"no store": "store", "no fast path": "fast", "neither": "store,fast"}
 def serve_without(parts: list[str], port: str) -> None:
     """``mockfuse serve`` on ``port`` with ``parts`` (``store``, ``fast``) switched off."""
     if "store" in parts:
-        from mockfuse.store import Store
+        from mockfuse.capture.store import Store
 
         def capture(self: Store, **_: Any) -> None:
             return None
@@ -48,7 +48,7 @@ def serve_without(parts: list[str], port: str) -> None:
         Store.capture_batch = capture  # type: ignore[method-assign]
     if "fast" in parts:
         from mockfuse.api import ingestion
-        from mockfuse.projection import EventRef
+        from mockfuse.langfuse.projection import EventRef
 
         def accept(text: bytes, most: int, marks: Any = None) -> list[EventRef]:
             batch = json.loads(text)["batch"]

@@ -35,7 +35,7 @@ from ingestion_shapes import LUA, litellm_events, with_placeholders
 from side_by_side import AUTHORIZATION, free_port, wait_until_listening
 
 from mockfuse import MockfuseServer
-from mockfuse.api import ingestion_fast
+from mockfuse.langfuse.ingestion import fast as ingestion_fast
 
 
 def batch_template() -> str:

@@ -20,8 +20,8 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from timing import median_seconds
 
 from mockfuse.api.exchange import LARGEST_BODY, gunzip
-from mockfuse.api.otel import export_events
-from mockfuse.otel.spans import check_protobuf
+from mockfuse.langfuse.otel.mapping import export_events
+from mockfuse.langfuse.otel.spans import check_protobuf
 
 SPANS = 512
 ATTRIBUTES = {

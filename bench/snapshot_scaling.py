@@ -15,7 +15,7 @@ from typing import Any
 
 from timing import median_seconds
 
-from mockfuse.projection import Projection, public_view
+from mockfuse.langfuse.projection import Projection, public_view
 from mockfuse.snapshot.compare import find_changes, snapshot_text
 from mockfuse.snapshot.normalize import normalize
 from mockfuse.snapshot.views import traces_view

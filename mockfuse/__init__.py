@@ -8,22 +8,22 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from mockfuse.config import ServerConfig
-    from mockfuse.faults import FaultRule
+    from mockfuse.capture.faults import FaultRule
+    from mockfuse.capture.services import ServerConfig
+    from mockfuse.capture.store import CapturedRequest, Store
     from mockfuse.server import MockfuseServer, make_app
-    from mockfuse.store import CapturedRequest, Store
-    from mockfuse.tenant import MockfuseTenant
+    from mockfuse.testing.tenant import MockfuseTenant
 
 # Where each public name lives. They are imported on first use: pytest loads the plugin
 # module in every run of a project that has mockfuse installed, and the server's imports
 # (aiohttp above all) should cost only the runs that start one.
 _HOMES = {
-    "CapturedRequest": "mockfuse.store",
-    "FaultRule": "mockfuse.faults",
+    "CapturedRequest": "mockfuse.capture.store",
+    "FaultRule": "mockfuse.capture.faults",
     "MockfuseServer": "mockfuse.server",
-    "MockfuseTenant": "mockfuse.tenant",
-    "ServerConfig": "mockfuse.config",
-    "Store": "mockfuse.store",
+    "MockfuseTenant": "mockfuse.testing.tenant",
+    "ServerConfig": "mockfuse.capture.services",
+    "Store": "mockfuse.capture.store",
     "make_app": "mockfuse.server",
 }
 

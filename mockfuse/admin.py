@@ -1,7 +1,7 @@
 """The admin API under ``/_mockfuse/``: what test suites in any language read and steer.
 
 A tenant is a public key, or one test's window of the key a pytest session shares (see
-``mockfuse.windows``). Every list takes ``?tenant=T`` for one tenant or ``?public_key=PK``
+``mockfuse.capture.windows``). Every list takes ``?tenant=T`` for one tenant or ``?public_key=PK``
 for every tenant of a key; without either, it lists every tenant. Each item names its
 ``tenant``, ``public_key`` and ``test`` (the node id of the test whose window it is, else
 null). Admin calls are not captured themselves.
@@ -15,13 +15,12 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import parse_json
-from mockfuse.config import SERVICES
-from mockfuse.faults import rule_from_spec
-from mockfuse.prompts import PromptError, prompt_from_spec
+from mockfuse.api.exchange import SERVICES, parse_json
+from mockfuse.capture.faults import rule_from_spec
+from mockfuse.capture.store import Store
+from mockfuse.langfuse.prompts import PromptError, prompt_from_spec
 from mockfuse.snapshot import VIEWS, normalized_snapshot
 from mockfuse.snapshot.compare import snapshot_text
-from mockfuse.store import Store
 
 routes = web.RouteTableDef()
 

@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mockfuse import __version__, event_loop, heap
-from mockfuse.config import DEFAULT_MAX_BODY_SIZE, ServerConfig, Services
-from mockfuse.faults import rule_from_spec
-from mockfuse.prompts import PromptError, prompt_from_spec
+from mockfuse import __version__, event_loop
+from mockfuse.capture import heap
+from mockfuse.capture.faults import rule_from_spec
+from mockfuse.capture.services import DEFAULT_MAX_BODY_SIZE, ServerConfig, Services
+from mockfuse.langfuse.prompts import PromptError, prompt_from_spec
 from mockfuse.server import base_url, make_app, start_site
 from mockfuse.snapshot.compare import describe_difference, find_changes, snapshot_text
 from mockfuse.snapshot.files import read_snapshot, write_snapshot

@@ -6,8 +6,8 @@ end-of-session report.
 
 An app holds one Langfuse client per process, so every test of a session sends with one key
 pair, and each test that uses ``mockfuse`` sees the window of that key open from its setup
-to its teardown (``mockfuse.windows`` places every capture). When the test ends, the clients
-alive in the process are flushed (``mockfuse.client_flush``) and the window closes. With the
+to its teardown (``mockfuse.capture.windows`` places every capture). When the test ends, the clients
+alive in the process are flushed (``mockfuse.testing.client_flush``) and the window closes. With the
 ini option ``mockfuse_autostart``, the server starts before conftest files and test modules
 are imported and the ``LANGFUSE_*`` variables name it for the whole session, so clients made
 at import time report to it too. Under pytest-xdist each worker runs its own server and
@@ -29,9 +29,9 @@ import pytest
 from mockfuse.snapshot.session import SnapshotRecorder, SnapshotsOfTest
 
 if TYPE_CHECKING:
+    from mockfuse.capture.windows import Window
     from mockfuse.server import MockfuseServer
-    from mockfuse.tenant import MockfuseTenant
-    from mockfuse.windows import Window
+    from mockfuse.testing.tenant import MockfuseTenant
 
 RECORDER = pytest.StashKey[SnapshotRecorder]()
 WORKER_OUTPUT_KEY = "mockfuse_snapshots"
@@ -67,7 +67,7 @@ class MockfuseSession:
     def point_environment(self) -> None:
         """``mockfuse_autostart``: the ``LANGFUSE_*`` variables name this server until the
         session ends, whatever the shell held."""
-        from mockfuse.tenant import langfuse_env
+        from mockfuse.testing.tenant import langfuse_env
 
         env = langfuse_env(self.server.url, SESSION_PUBLIC_KEY, SESSION_SECRET_KEY)
         self._saved_env = {name: os.environ.get(name) for name in env}
@@ -148,7 +148,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     session = config.stash.get(SESSION, None)
     if session is not None and session.started:
-        from mockfuse.client_flush import flush_clients
+        from mockfuse.testing.client_flush import flush_clients
 
         # What clients made after the last test (a session fixture's teardown) goes out
         # while the server still answers, not at exit to a server that is gone.
@@ -170,7 +170,7 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
     yield  # every fixture's teardown first: an app fixture may still send as it closes
     tenant = item.stash.get(TENANT, None)
     if tenant is not None:
-        from mockfuse.client_flush import flush_clients
+        from mockfuse.testing.client_flush import flush_clients
 
         flush_clients()
         tenant.close()
@@ -188,14 +188,16 @@ def mockfuse(
 ) -> Iterator[MockfuseTenant]:
     """This test's captures: the session's key pair, with the Langfuse environment variables
     set to it and the server, and only what this test's window holds."""
-    from mockfuse.tenant import MockfuseTenant
+    from mockfuse.testing.tenant import MockfuseTenant
 
     session = _session(request.config)
     node = request.node
     window = node.stash.get(WINDOW, None)
     if window is None:  # asked for with getfixturevalue, after setup began
         window = node.stash[WINDOW] = session.open_window(node)
-    tenant = MockfuseTenant.of_window(mockfuse_server, window, SESSION_SECRET_KEY)
+    tenant = MockfuseTenant.of_window(
+        mockfuse_server.url, mockfuse_server.services, window, SESSION_SECRET_KEY
+    )
     tenant.snapshots = SnapshotsOfTest(request.config.stash[RECORDER], node.nodeid)
     node.stash[TENANT] = tenant
     if session.points_environment:

@@ -36,11 +36,11 @@ from mockfuse.api import (
     score_configs,
     scores,
 )
-from mockfuse.api.exchange import ONE_MEGABYTE, open_exchange
+from mockfuse.api.exchange import ONE_MEGABYTE, SERVICES, open_exchange
 from mockfuse.api.paging import not_found
-from mockfuse.config import SERVICES, ServerConfig, Services
-from mockfuse.store import Store
-from mockfuse.tenant import MockfuseTenant
+from mockfuse.capture.services import ServerConfig, Services
+from mockfuse.capture.store import Store
+from mockfuse.testing.tenant import MockfuseTenant
 
 logger = logging.getLogger("mockfuse")
 
@@ -305,4 +305,6 @@ class MockfuseServer:
         self, public_key: str | None = None, secret_key: str | None = None
     ) -> MockfuseTenant:
         """A handle on one tenant; fresh keys unique to it unless given."""
-        return MockfuseTenant.create(self, public_key=public_key, secret_key=secret_key)
+        return MockfuseTenant.create(
+            self.url, self.services, public_key=public_key, secret_key=secret_key
+        )

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from mockfuse.auth import basic_authorization
-from mockfuse.datasets import stable_run_id
-from mockfuse.timestamps import parse_timestamp, utc_now
+from mockfuse.langfuse.datasets import stable_run_id
+from mockfuse.langfuse.timestamps import parse_timestamp, utc_now
 from tests.support.client_envs import run_client
 from tests.support.experiment_spans import export, item_run
 from tests.support.http import auth_headers, get, post_json

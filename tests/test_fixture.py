@@ -9,7 +9,7 @@ import threading
 import httpx
 import pytest
 
-from mockfuse.tenant import ENV_URL_NAMES
+from mockfuse.testing.tenant import ENV_URL_NAMES
 from tests.support.http import auth_headers, post_json, seed_batch
 
 INGESTION = "/api/public/ingestion"

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mockfuse.api import ingestion_fast
-from mockfuse.api import ingestion_schema as rules
 from mockfuse.api.exchange import parse_json
-from mockfuse.api.ingestion import judge_batch
-from mockfuse.api.ingestion_fast import accept_batch
-from mockfuse.windows import mark_of
+from mockfuse.langfuse.ingestion import fast as ingestion_fast
+from mockfuse.langfuse.ingestion import schema as rules
+from mockfuse.langfuse.ingestion.batch import judge_batch
+from mockfuse.langfuse.ingestion.fast import accept_batch
+from mockfuse.langfuse.ingestion.marks import mark_of
 from tests.support.http import capture_bodies, post_raw, seed_batch
 
 pytest.importorskip("msgspec")

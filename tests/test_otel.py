@@ -10,8 +10,8 @@ import httpx
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from mockfuse.api import otel as otel_route
-from mockfuse.otel.mapping import events_from_spans
+from mockfuse.langfuse.otel import mapping
+from mockfuse.langfuse.otel.mapping import events_from_spans
 from tests.support.client_envs import run_client
 from tests.support.http import DATA, auth_headers, post_json
 
@@ -181,7 +181,7 @@ def test_a_protobuf_export_is_answered_before_its_spans_are_mapped(mockfuse_serv
         mapped.append(len(spans))
         return events_from_spans(spans)
 
-    monkeypatch.setattr(otel_route, "events_from_spans", counting)
+    monkeypatch.setattr(mapping, "events_from_spans", counting)
     request = ExportTraceServiceRequest()
     span = request.resource_spans.add().scope_spans.add().spans.add()
     span.trace_id, span.span_id, span.name = b"\x01" * 16, b"\x02" * 8, "later"

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mockfuse.pricing import ModelBook, calculated_costs
+from mockfuse.langfuse.models import ModelBook, calculated_costs
 from tests.support.client_envs import run_client
 from tests.support.http import auth_headers, post_json
 

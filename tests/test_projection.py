@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockfuse.projection import Projection, clean_environment, public_view
+from mockfuse.langfuse.projection import Projection, clean_environment, public_view
 
 
 def make_event(

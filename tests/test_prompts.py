@@ -92,7 +92,12 @@ def test_clients_create_versions(mockfuse):
 
 
 def test_the_admin_api_registers_prompts_for_one_tenant(mockfuse):
-    spec = {"public_key": mockfuse.tenant, "name": "admin-made", "type": "text", "prompt": "hi"}
+    spec = {
+        "public_key": mockfuse.tenant,
+        "name": "admin-made",
+        "type": "text",
+        "prompt": "hi",
+    }
     assert httpx.post(f"{mockfuse.url}/_mockfuse/prompts", json=spec).status_code == 201
     assert fetch(mockfuse, "admin-made").json()["prompt"] == "hi"
     assert (

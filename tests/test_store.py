@@ -14,9 +14,9 @@ from typing import Any
 from multidict import CIMultiDict, CIMultiDictProxy
 from yarl import URL
 
-from mockfuse import heap
-from mockfuse.journal import Journal, replay
-from mockfuse.store import Store
+from mockfuse.capture import heap
+from mockfuse.capture.journal import Journal, replay
+from mockfuse.capture.store import Store
 
 KEY = "pk-lf-store"
 

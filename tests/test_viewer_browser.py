@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from mockfuse.server import MockfuseServer
-from mockfuse.tenant import MockfuseTenant
+from mockfuse.testing.tenant import MockfuseTenant
 from tests.support.browser import CHROMIUM_ARGS, chromium_path, screenshot_path
 from tests.support.client_envs import run_client
 from tests.support.http import post_json
@@ -211,7 +211,7 @@ def session_of_tests(server: MockfuseServer, count: int) -> list[MockfuseTenant]
     tests = []
     for index in range(count):
         window = windows.open(key, f"tests/test_checkout.py::test_case_{index}")
-        tenant = MockfuseTenant.of_window(server, window, secret)
+        tenant = MockfuseTenant.of_window(server.url, server.services, window, secret)
         assert (
             post_json(tenant, INGESTION, batch_with_trace(f"trace-of-{index}")).status_code == 207
         )

@@ -6,7 +6,7 @@ import time
 from datetime import datetime, timezone
 from typing import Any
 
-from mockfuse.windows import KEEP_FINISHED, TestWindows, Window
+from mockfuse.capture.windows import KEEP_FINISHED, TestWindows, Window
 
 KEY = "pk-lf-session"
 

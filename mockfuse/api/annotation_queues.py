@@ -1,7 +1,7 @@
 """Annotation queues: ``GET``/``POST /api/public/annotation-queues``, ``GET .../{queueId}``,
 its items, ``GET``/``POST .../{queueId}/items`` and ``GET``/``PATCH``/``DELETE
 .../{queueId}/items/{itemId}``, and its reviewers, ``POST``/``DELETE .../{queueId}/assignments``
-(``mockfuse.annotation_queues``)."""
+(``mockfuse.langfuse.annotation_queues``)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from mockfuse.annotation_queues import QueueError, QueueNotFound
 from mockfuse.api.exchange import Exchange, open_full_access
 from mockfuse.api.paging import not_found, paged
+from mockfuse.langfuse.annotation_queues import QueueError, QueueNotFound
 
 routes = web.RouteTableDef()
 PREFIX = "/api/public/annotation-queues"

@@ -1,16 +1,16 @@
 """Comments: ``POST``/``GET /api/public/comments`` and ``GET /api/public/comments/{commentId}``,
 per tenant, on the traces, observations and sessions the tenant sent and the prompts it has
-(``mockfuse.comments``)."""
+(``mockfuse.langfuse.comments``)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from mockfuse.api.exchange import open_full_access
+from mockfuse.api.exchange import SERVICES, open_full_access
 from mockfuse.api.paging import not_found, paged
-from mockfuse.comments import NOT_FOUND, CommentError, CommentTargetMissing, Exists
-from mockfuse.config import SERVICES, Services
-from mockfuse.strict_objects import unrecognized_keys
+from mockfuse.capture.services import Services
+from mockfuse.langfuse.comments import NOT_FOUND, CommentError, CommentTargetMissing, Exists
+from mockfuse.langfuse.strict_objects import unrecognized_keys
 
 routes = web.RouteTableDef()
 

@@ -16,11 +16,10 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from mockfuse.api.exchange import Exchange, open_full_access
+from mockfuse.api.exchange import SERVICES, Exchange, open_full_access
 from mockfuse.api.media import dataset_item_view
 from mockfuse.api.paging import bad_query, not_found, paged
-from mockfuse.config import SERVICES
-from mockfuse.datasets import DatasetBook, DatasetError, DatasetNotFound, parse_version
+from mockfuse.langfuse.datasets import DatasetBook, DatasetError, DatasetNotFound, parse_version
 
 routes = web.RouteTableDef()
 

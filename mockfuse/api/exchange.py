@@ -17,15 +17,16 @@ from typing import Any
 from aiohttp import web
 from multidict import CIMultiDict
 
-from mockfuse.auth import AuthError, Principal
-from mockfuse.config import SERVICES, Services
-from mockfuse.faults import MALFORMED_BODY, FaultRule
-from mockfuse.projection import StoredEvent
-from mockfuse.store import LaterEvents, Remake
-from mockfuse.windows import Mark
+from mockfuse.capture.faults import MALFORMED_BODY, FaultRule
+from mockfuse.capture.services import Services
+from mockfuse.capture.store import LaterEvents, Remake
+from mockfuse.langfuse.auth import AuthError, Principal
+from mockfuse.langfuse.ingestion.marks import Mark
+from mockfuse.langfuse.ingestion.schema import INVALID
+from mockfuse.langfuse.projection import StoredEvent
 
-# The message of Langfuse's 400 for data its schema refuses (a request's, or one event's).
-INVALID = "Invalid request data"
+SERVICES = web.AppKey("mockfuse_services", Services)
+
 ONE_MEGABYTE = 1_048_576  # Next.js's default body limit, which Langfuse's other routes keep
 # The largest body any route takes: the Python OTLP exporter's own ceiling (max_request_size,
 # measured before compression), also used for media uploads.
@@ -93,7 +94,7 @@ class Exchange:
         self.principal = principal
         self.public_key = principal.public_key if principal else claimed_key
         # Whose captures, prompts, datasets and fault rules these are: the public key's, or
-        # the open test window of a key a pytest session shares (see ``mockfuse.windows``).
+        # the open test window of a key a pytest session shares (see ``mockfuse.capture.windows``).
         self.tenant = services.windows.arrival(self.public_key)
         # A fault rule that let the route work: a 207 that the route applies to its own
         # answer, or a delay. Its note goes into the request log with the answer.

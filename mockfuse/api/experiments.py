@@ -1,6 +1,6 @@
 """``GET /api/public/experiments`` and ``GET /api/public/experiment-items``: SDK 5.x's
 ``api.experiments``, read from the experiments the tenant's spans recorded
-(``mockfuse.experiments``).
+(``mockfuse.langfuse.experiments``).
 
 As Langfuse answers them: ``fromStartTime`` is required, and the time range applies to items
 before they are grouped into experiments; ``id``, ``name``, ``datasetId`` (and for items
@@ -16,10 +16,10 @@ from typing import Any
 
 from aiohttp import web
 
+from mockfuse.api.exchange import SERVICES
 from mockfuse.api.paging import bad_query, cursor_paged
 from mockfuse.api.read import Reading, in_time_range, meeting_filter, reading, score_v3
-from mockfuse.config import SERVICES
-from mockfuse.experiments import experiments_of
+from mockfuse.langfuse.experiments import experiments_of
 
 routes = web.RouteTableDef()
 

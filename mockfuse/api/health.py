@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from importlib import metadata
+
 from aiohttp import web
 
-from mockfuse import __version__
 from mockfuse.api.exchange import open_exchange
 
 routes = web.RouteTableDef()
@@ -15,4 +17,10 @@ async def health(request: web.Request) -> web.Response:
     exchange = await open_exchange(request, methods=("GET",), authenticate=False)
     if isinstance(exchange, web.Response):
         return exchange
-    return exchange.answer(200, {"status": "OK", "version": __version__})
+    return exchange.answer(200, {"status": "OK", "version": _version()})
+
+
+@functools.cache
+def _version() -> str:
+    """mockfuse's own version, where Langfuse answers its own."""
+    return metadata.version("mockfuse")

@@ -8,10 +8,9 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import LARGEST_BODY, open_exchange, parse_json
+from mockfuse.api.exchange import LARGEST_BODY, SERVICES, open_exchange, parse_json
 from mockfuse.api.paging import not_found
-from mockfuse.config import SERVICES
-from mockfuse.media import Media, MediaError, references_in
+from mockfuse.langfuse.media import Media, MediaError, references_in
 
 routes = web.RouteTableDef()
 

@@ -1,5 +1,5 @@
 """The metrics API: ``GET /api/public/metrics?query={...}`` and its v2 (no traces view; SDK
-5.x's ``api.metrics``), answered by ``mockfuse.metrics_query``, and
+5.x's ``api.metrics``), answered by ``mockfuse.langfuse.metrics``, and
 ``GET /api/public/metrics/daily``, a tenant's traces, observations, usage and cost per day, and
 per model within each day, computed from its projection as Langfuse computes them from its
 tables (``web/src/features/public-api/server/dailyMetrics.ts``)."""
@@ -13,9 +13,9 @@ from aiohttp import web
 
 from mockfuse.api.paging import bad_query, paged
 from mockfuse.api.read import Reading, in_time_range, reading
-from mockfuse.metrics_query import MetricsQueryError, run_query
-from mockfuse.projection import Entity
-from mockfuse.timestamps import parse_timestamp
+from mockfuse.langfuse.metrics import MetricsQueryError, run_query
+from mockfuse.langfuse.projection import Entity
+from mockfuse.langfuse.timestamps import parse_timestamp
 
 routes = web.RouteTableDef()
 

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from mockfuse.api.exchange import Exchange, open_full_access
 from mockfuse.api.paging import not_found, paged
-from mockfuse.pricing import ModelBook, ModelError, ModelNotFound
+from mockfuse.langfuse.models import ModelBook, ModelError, ModelNotFound
 
 routes = web.RouteTableDef()
 

@@ -20,18 +20,16 @@ from mockfuse.api.exchange import (
     open_full_access,
     parse_json,
 )
-from mockfuse.api.ingestion_schema import envelope_issues
-from mockfuse.otel import experiments
-from mockfuse.otel.mapping import events_from_spans
-from mockfuse.otel.spans import (
+from mockfuse.capture.store import Deferred
+from mockfuse.langfuse.otel import experiment_spans
+from mockfuse.langfuse.otel.mapping import export_events
+from mockfuse.langfuse.otel.spans import (
     InvalidExport,
     Span,
     check_protobuf,
     spans_from_json,
     spans_from_protobuf,
 )
-from mockfuse.projection import Event
-from mockfuse.store import Deferred
 
 routes = web.RouteTableDef()
 
@@ -89,11 +87,11 @@ async def otel_traces(request: web.Request) -> web.Response:
         return exchange.answer(400, {"error": f"Invalid OTLP trace export: {error}"})
 
     note = None
-    if experiments.MARK in body:  # rare: read the spans now, so experiments show at once
+    if experiment_spans.MARK in body:  # rare: read the spans now, so experiments show at once
         if spans is None:
             spans = spans_from_protobuf(body)
         try:
-            read = experiments.read_experiment_spans(spans)
+            read = experiment_spans.read_experiment_spans(spans)
         except Exception as error:  # as a mapping fault: noted, and the export still answered
             note = f"its experiment spans could not be read: {error!r}"
         else:
@@ -106,13 +104,3 @@ async def otel_traces(request: web.Request) -> web.Response:
     logged = Deferred(partial(_logged, body, protobuf))
     events_later = partial(export_events, body, spans)
     return exchange.answer(200, {}, body=logged, events_later=events_later, note=note)
-
-
-def export_events(body: bytes, spans: list[Span] | None) -> tuple[list[Event], str | None]:
-    """The events an export's spans become, and the request log's note on those refused."""
-    accepted: list[Event] = []
-    rejected: list[Event] = []
-    for event in events_from_spans(spans if spans is not None else spans_from_protobuf(body)):
-        (rejected if envelope_issues(event) else accepted).append(event)
-    note = f"{len(rejected)} span event(s) failed validation" if rejected else None
-    return accepted, note

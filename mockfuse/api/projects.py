@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockfuse.api.exchange import open_exchange
-from mockfuse.config import SERVICES
+from mockfuse.api.exchange import SERVICES, open_exchange
 
 routes = web.RouteTableDef()
 

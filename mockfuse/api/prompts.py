@@ -13,10 +13,9 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import Exchange, open_exchange
+from mockfuse.api.exchange import SERVICES, Exchange, open_exchange
 from mockfuse.api.paging import not_found, paged
-from mockfuse.config import SERVICES
-from mockfuse.prompts import PromptError, prompt_from_spec
+from mockfuse.langfuse.prompts import PromptError, prompt_from_spec
 
 routes = web.RouteTableDef()
 

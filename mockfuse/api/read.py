@@ -13,15 +13,14 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import Exchange, open_full_access
+from mockfuse.api.exchange import SERVICES, Exchange, open_full_access
 from mockfuse.api.paging import bad_query, cursor_paged, not_found, paged
-from mockfuse.config import SERVICES
-from mockfuse.pricing import Model, ModelBook
-from mockfuse.projection import Entity, trace_latency
-from mockfuse.prompts import PromptBook
-from mockfuse.query_filter import FilterError, apply_filter, parse_filter
-from mockfuse.store import Store
-from mockfuse.timestamps import parse_timestamp, seconds_between
+from mockfuse.capture.store import Store
+from mockfuse.langfuse.filters import FilterError, apply_filter, parse_filter
+from mockfuse.langfuse.models import Model, ModelBook
+from mockfuse.langfuse.projection import Entity, trace_latency
+from mockfuse.langfuse.prompts import PromptBook
+from mockfuse.langfuse.timestamps import parse_timestamp, seconds_between
 
 routes = web.RouteTableDef()
 

@@ -1,6 +1,6 @@
 """Score configs: ``GET``/``POST /api/public/score-configs`` and ``GET``/``PATCH
 /api/public/score-configs/{configId}``, per tenant, with Langfuse's rules
-(``mockfuse.score_configs``)."""
+(``mockfuse.langfuse.score_configs``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from aiohttp import web
 
 from mockfuse.api.exchange import open_full_access
 from mockfuse.api.paging import not_found, paged
-from mockfuse.score_configs import NOT_FOUND, ScoreConfigError
+from mockfuse.langfuse.score_configs import NOT_FOUND, ScoreConfigError
 
 routes = web.RouteTableDef()
 

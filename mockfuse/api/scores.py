@@ -13,11 +13,11 @@ from typing import Any
 from aiohttp import web
 
 from mockfuse.api.exchange import open_exchange, parse_json
-from mockfuse.api.ingestion_schema import SCORE, body_issues, describe
 from mockfuse.api.read import list_scores
-from mockfuse.projection import Event
-from mockfuse.score_configs import ScoreRefused
-from mockfuse.timestamps import format_timestamp, utc_now
+from mockfuse.langfuse.ingestion.schema import SCORE, body_issues, describe
+from mockfuse.langfuse.projection import Event
+from mockfuse.langfuse.score_configs import ScoreRefused
+from mockfuse.langfuse.timestamps import format_timestamp, utc_now
 
 routes = web.RouteTableDef()
 

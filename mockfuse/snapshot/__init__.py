@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from mockfuse.capture.store import Store
 from mockfuse.snapshot.normalize import normalize
 from mockfuse.snapshot.views import VIEWS, build_view
-from mockfuse.store import Store
 
 __all__ = ["VIEWS", "normalized_snapshot"]
 

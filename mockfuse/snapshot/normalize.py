@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from mockfuse.langfuse.timestamps import parse_timestamp
 from mockfuse.snapshot.canonical_order import MASKED_TIMESTAMP, TIMESTAMP_KEYS, CanonicalOrder
 from mockfuse.snapshot.shapes import (
     VIEW_SHAPES,
@@ -36,7 +37,6 @@ from mockfuse.snapshot.shapes import (
     ShapeOf,
     Spec,
 )
-from mockfuse.timestamps import parse_timestamp
 
 TIMESTAMP = MASKED_TIMESTAMP
 ENDS_BEFORE_START = "<timestamp: ends before it starts>"

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from mockfuse.projection import entity_kind
+from mockfuse.langfuse.projection import entity_kind
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockfuse.projection import Entity
-from mockfuse.store import CapturedRequest, Store
+from mockfuse.capture.store import CapturedRequest, Store
+from mockfuse.langfuse.projection import Entity
 
 VIEWS = ("traces", "events", "requests")
 

@@ -12,8 +12,9 @@ from typing import Any
 from aiohttp import web
 
 from mockfuse.admin import one_tenant
-from mockfuse.config import SERVICES, Services
-from mockfuse.store import CapturedRequest, Store
+from mockfuse.api.exchange import SERVICES
+from mockfuse.capture.services import Services
+from mockfuse.capture.store import CapturedRequest, Store
 
 routes = web.RouteTableDef()
 

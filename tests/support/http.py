@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from mockfuse.auth import basic_authorization
-from mockfuse.tenant import MockfuseTenant
+from mockfuse.testing.tenant import MockfuseTenant
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -16,9 +16,9 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal, Union
 
-from mockfuse.api import ingestion_schema as rules
-from mockfuse.projection import EventRef
-from mockfuse.windows import Mark
+from mockfuse.langfuse.ingestion import schema as rules
+from mockfuse.langfuse.ingestion.marks import Mark
+from mockfuse.langfuse.projection import EventRef
 
 try:
     import msgspec
@@ -184,7 +184,7 @@ def accept_batch(
 ) -> list[EventRef] | None:
     """The events of batch ``text`` as stored references when every one of them is valid
     (see ``accepted_structs``). With ``marks``, each accepted event's placement mark is added
-    to it (see ``mockfuse.windows``), read from the decoded structs."""
+    to it (see ``mockfuse.capture.windows``), read from the decoded structs."""
     batch = accepted_structs(text, most_events)
     if batch is None:
         return None
@@ -199,7 +199,7 @@ def accept_batch(
 
 
 def _mark(event_type: str, event: Any) -> Mark:
-    """``mockfuse.windows.mark_of`` for a decoded struct: the same fields, typed already."""
+    """``mockfuse.capture.windows.mark_of`` for a decoded struct: the same fields, typed already."""
     body = event.body
     made = getattr(body, "startTime", None) or getattr(body, "timestamp", None)
     when = (made or event.timestamp).timestamp()

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockfuse.timestamps import parse_timestamp
+from mockfuse.langfuse.ingestion.marks import Mark, mark_of
 
 # Finished tests whose captures stay readable (the viewer, diagnostics); older ones go, so a
 # long session holds at most this many tests' captures.
@@ -65,8 +65,6 @@ class _KeyWindows:
 
 Placed = list[tuple[str | None, list[Any]]]
 Placement = Callable[[list[Any]], Placed]
-# What placing an event needs of it: when what it records happened, and its trace's id.
-Mark = tuple[float | None, str | None]
 
 
 class TestWindows:
@@ -219,23 +217,3 @@ def _holding(windows: list[Window], moment: float) -> Window | None:
         if window.closed is not None and window.closed < moment:
             return None  # windows do not overlap: no older one holds it either
     return None
-
-
-def mark_of(event: Any) -> Mark:
-    """When what a decoded ingestion event records happened: its body's own start time or
-    timestamp, else when the client made the event (a client's logger that runs late, as
-    LiteLLM's callbacks on a thread pool do, still dates its observations when they
-    happened); and the id of its trace."""
-    if not isinstance(event, dict):
-        return None, None
-    body = event.get("body")
-    if not isinstance(body, dict):
-        body = {}
-    made = None
-    for value in (body.get("startTime"), body.get("timestamp"), event.get("timestamp")):
-        moment = parse_timestamp(value) if value is not None else None
-        if moment is not None:
-            made = moment.timestamp()
-            break
-    trace_id = body.get("id") if event.get("type") == "trace-create" else body.get("traceId")
-    return made, trace_id if isinstance(trace_id, str) else None

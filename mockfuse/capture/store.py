@@ -1,7 +1,7 @@
 """Everything mockfuse received, per tenant, and the waits that tests block on.
 
 A tenant is a Langfuse public key, or (in a pytest session, whose tests share one key pair)
-one test's window of that key: see ``mockfuse.windows``. Each keeps the request log (every
+one test's window of that key: see ``mockfuse.capture.windows``. Each keeps the request log (every
 request, answered or refused), the accepted ingestion events (deduplicated by envelope id,
 because SDKs re-send a whole batch when one event of it failed) and the projection of those
 events into traces, observations and scores.
@@ -30,10 +30,11 @@ from typing import Any, NamedTuple
 
 from yarl import URL
 
-from mockfuse import heap
-from mockfuse.journal import Journal
-from mockfuse.pricing import ModelBook, calculated_costs
-from mockfuse.projection import (
+from mockfuse.capture import heap
+from mockfuse.capture.journal import Journal
+from mockfuse.capture.windows import Placement
+from mockfuse.langfuse.models import ModelBook, calculated_costs
+from mockfuse.langfuse.projection import (
     Entity,
     Event,
     EventReader,
@@ -44,8 +45,7 @@ from mockfuse.projection import (
     event_id,
     public_view,
 )
-from mockfuse.score_configs import ScoreConfigBook
-from mockfuse.windows import Placement
+from mockfuse.langfuse.score_configs import ScoreConfigBook
 
 
 class Deferred(NamedTuple):
@@ -233,7 +233,7 @@ class Store:
         it drops), for a long-running ``serve``; ``journal`` receives every capture;
         ``models`` prices observations and ``score_configs`` fill in scores that name a
         config when they are read; with ``settle_heap`` (``serve``), the heap is settled
-        every ``mockfuse.heap.SETTLE_EVERY`` captures, so that collections stay short."""
+        every ``mockfuse.capture.heap.SETTLE_EVERY`` captures, so that collections stay short."""
         if max_requests is not None and max_requests < 1:
             raise ValueError("max_requests must be at least 1")
         self.max_requests = max_requests
@@ -277,7 +277,7 @@ class Store:
 
         The request belongs to ``tenant`` (its ``public_key`` when not given); with
         ``placement``, each event goes to the tenant it names, and the request is logged in
-        every tenant that got one of its events (see ``mockfuse.windows``).
+        every tenant that got one of its events (see ``mockfuse.capture.windows``).
 
         ``body_text`` is the JSON text ``body`` was decoded from and ``response_text`` the
         answer as sent: given, they are kept instead of the decoded objects, and the events
@@ -599,7 +599,8 @@ class Store:
             )
 
     def _inflate(self, tenant: str | None, scores: list[Entity]) -> None:
-        """Scores that name a config as Langfuse stores them (see ``mockfuse.score_configs``)."""
+        """Scores that name a config as Langfuse stores them (see
+        ``mockfuse.langfuse.score_configs``)."""
         for score in scores:
             self.score_configs.inflate(tenant, score)
 

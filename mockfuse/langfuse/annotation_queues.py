@@ -9,8 +9,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from mockfuse.strict_objects import unrecognized_keys
-from mockfuse.timestamps import format_timestamp, utc_now
+from mockfuse.langfuse.strict_objects import unrecognized_keys
+from mockfuse.langfuse.timestamps import format_timestamp, utc_now
 
 OBJECT_TYPES = ("TRACE", "OBSERVATION", "SESSION")
 STATUSES = ("PENDING", "COMPLETED")

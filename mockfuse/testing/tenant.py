@@ -13,17 +13,16 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from mockfuse.faults import FaultRule
-from mockfuse.projection import Entity, Event
+from mockfuse.capture.faults import FaultRule
+from mockfuse.capture.store import CapturedRequest
+from mockfuse.capture.windows import Window
+from mockfuse.langfuse.projection import Entity, Event
 from mockfuse.snapshot import normalized_snapshot
 from mockfuse.snapshot.session import SnapshotsOfTest
-from mockfuse.store import CapturedRequest
 from mockfuse.viewer import VIEWER_PATH
-from mockfuse.windows import Window
 
 if TYPE_CHECKING:
-    from mockfuse.config import Services
-    from mockfuse.server import MockfuseServer
+    from mockfuse.capture.services import Services
 
 Predicate = Callable[["MockfuseTenant"], bool]
 
@@ -75,19 +74,6 @@ class MockfuseTenant:
     @classmethod
     def create(
         cls,
-        server: MockfuseServer,
-        *,
-        public_key: str | None = None,
-        secret_key: str | None = None,
-        label: str | None = None,
-    ) -> MockfuseTenant:
-        return cls._registered(
-            server.url, server.services, public_key=public_key, secret_key=secret_key, label=label
-        )
-
-    @classmethod
-    def _registered(
-        cls,
         url: str,
         services: Services,
         *,
@@ -95,6 +81,8 @@ class MockfuseTenant:
         secret_key: str | None = None,
         label: str | None = None,
     ) -> MockfuseTenant:
+        """A handle on a tenant of its own on the server at ``url``: fresh keys unique to it
+        unless given (``label`` makes them findable), registered unless the keys are strict."""
         generated_public, generated_secret = new_keys(label)
         tenant = cls(
             url=url,
@@ -107,11 +95,13 @@ class MockfuseTenant:
         return tenant
 
     @classmethod
-    def of_window(cls, server: MockfuseServer, window: Window, secret_key: str) -> MockfuseTenant:
+    def of_window(
+        cls, url: str, services: Services, window: Window, secret_key: str
+    ) -> MockfuseTenant:
         """A handle on one test's window of the session's key pair."""
         return cls(
-            url=server.url,
-            services=server.services,
+            url=url,
+            services=services,
             public_key=window.public_key,
             secret_key=secret_key,
             window=window,
@@ -121,7 +111,7 @@ class MockfuseTenant:
         """A fully separate tenant with keys of its own, forgotten with this one: for clients
         that must not share the session's keys (several run at once in one test, or a
         subprocess given its ``env``)."""
-        tenant = MockfuseTenant._registered(self.url, self._services, label=label)
+        tenant = MockfuseTenant.create(self.url, self._services, label=label)
         tenant.snapshots = self.snapshots
         self._separate.append(tenant)
         return tenant
@@ -130,7 +120,7 @@ class MockfuseTenant:
         """Forget what this tenant made (prompts, media, datasets, experiments, models, score
         configs, comments, annotation queues, fault rules), and its captures unless it is a test's
         window (those stay readable in the viewer for a while: see
-        ``mockfuse.windows.KEEP_FINISHED``)."""
+        ``mockfuse.capture.windows.KEEP_FINISHED``)."""
         for separate in self._separate:
             separate.close()
         services = self._services

@@ -5,7 +5,7 @@ batches events on a consumer thread, SDK 3.x to 5.x and LiteLLM's current loggin
 through an OpenTelemetry batch processor, scores and media go through queues of their own.
 Flushing them all at the end of each test sends what the test made while its window is still
 open, so a test's captures are complete in the viewer and nothing trickles into the next
-test's time (where ``mockfuse.windows`` would still place it by when it was made).
+test's time (where ``mockfuse.capture.windows`` would still place it by when it was made).
 
 Only modules the process already imported are looked at, nothing is imported here, and the
 whole flush is bounded by a deadline: a client that cannot deliver (a fault rule, a server

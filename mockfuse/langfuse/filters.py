@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from mockfuse.timestamps import parse_timestamp
+from mockfuse.langfuse.timestamps import parse_timestamp
 
 Condition = Callable[[dict[str, Any]], bool]
 

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from mockfuse.timestamps import format_timestamp, utc_now
+from mockfuse.langfuse.timestamps import format_timestamp, utc_now
 
 PROMPT_TYPES = ("text", "chat")
 DEFAULT_LABEL = "production"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from mockfuse.datasets import ExperimentItemRun
-from mockfuse.otel.mapping import decoded_attribute, object_attribute, observation_of
-from mockfuse.otel.spans import Span
-from mockfuse.timestamps import normalize_timestamp
+from mockfuse.langfuse.datasets import ExperimentItemRun
+from mockfuse.langfuse.otel.mapping import decoded_attribute, object_attribute, observation_of
+from mockfuse.langfuse.otel.spans import Span
+from mockfuse.langfuse.timestamps import normalize_timestamp
 
 PREFIX = "langfuse.experiment."
 DATASET_ID = PREFIX + "dataset.id"

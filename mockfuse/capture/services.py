@@ -1,25 +1,24 @@
-"""What a mockfuse server is set up with, and the objects its routes share."""
+"""What a mockfuse server is set up with, and the services assembled from it: the state
+every route, the admin API and a test's handle work on."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiohttp import web
-
-from mockfuse.annotation_queues import AnnotationQueueBook
-from mockfuse.auth import KeyRing
-from mockfuse.comments import CommentBook
-from mockfuse.datasets import DatasetBook
-from mockfuse.experiments import ExperimentBook
-from mockfuse.faults import FaultBook
-from mockfuse.journal import Journal, replay
-from mockfuse.media import MediaStore
-from mockfuse.pricing import ModelBook
-from mockfuse.prompts import PromptBook
-from mockfuse.score_configs import ScoreConfigBook
-from mockfuse.store import Store
-from mockfuse.windows import TestWindows
+from mockfuse.capture.faults import FaultBook
+from mockfuse.capture.journal import Journal, replay
+from mockfuse.capture.store import Store
+from mockfuse.capture.windows import TestWindows
+from mockfuse.langfuse.annotation_queues import AnnotationQueueBook
+from mockfuse.langfuse.auth import KeyRing
+from mockfuse.langfuse.comments import CommentBook
+from mockfuse.langfuse.datasets import DatasetBook
+from mockfuse.langfuse.experiments import ExperimentBook
+from mockfuse.langfuse.media import MediaStore
+from mockfuse.langfuse.models import ModelBook
+from mockfuse.langfuse.prompts import PromptBook
+from mockfuse.langfuse.score_configs import ScoreConfigBook
 
 # Langfuse's ingestion route takes "4.5mb" as Next.js counts it: 4.5 * 1024 * 1024 bytes.
 DEFAULT_MAX_BODY_SIZE = 4_718_592
@@ -43,7 +42,7 @@ class ServerConfig:
     max_requests: int | None = None
     # Every capture appended here before its answer, and replayed from here at start.
     journal: Path | None = None
-    # A server with its own process (``serve``) keeps collector pauses short: mockfuse.heap.
+    # A server with its own process (``serve``) keeps collector pauses short: mockfuse.capture.heap.
     settle_heap: bool = False
     # Required (as a Bearer token) on the admin API when set.
     admin_token: str | None = None
@@ -82,6 +81,3 @@ class Services:
             for capture in replay(self.config.journal):
                 self.store.capture(**capture)
             self.store.journal = Journal(self.config.journal)
-
-
-SERVICES = web.AppKey("mockfuse_services", Services)

@@ -13,7 +13,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockfuse.timestamps import parse_timestamp
+from mockfuse.langfuse.timestamps import parse_timestamp
+
+# The message of Langfuse's 400 for data its schema refuses (a request's, or one event's).
+INVALID = "Invalid request data"
 
 Issue = dict[str, Any]
 # A check answers None for a good value, else the message zod would give.

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from mockfuse.projection import Entity, trace_latency
-from mockfuse.query_filter import FilterError, apply_filter, parse_filter
-from mockfuse.timestamps import parse_timestamp, seconds_between
+from mockfuse.langfuse.filters import FilterError, apply_filter, parse_filter
+from mockfuse.langfuse.projection import Entity, trace_latency
+from mockfuse.langfuse.timestamps import parse_timestamp, seconds_between
 
 Row = dict[str, Any]
 Measure = Callable[[Row], float | None]

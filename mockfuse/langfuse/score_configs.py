@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from mockfuse.timestamps import format_timestamp, utc_now
+from mockfuse.langfuse.timestamps import format_timestamp, utc_now
 
 DATA_TYPES = ("NUMERIC", "CATEGORICAL", "BOOLEAN", "TEXT")
 NAME_MAX_LENGTH = 35

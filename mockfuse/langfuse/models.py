@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from mockfuse.timestamps import format_timestamp, parse_timestamp, utc_now
+from mockfuse.langfuse.timestamps import format_timestamp, parse_timestamp, utc_now
 
 MODEL_PRICES = Path(__file__).resolve().parent / "data" / "model_prices.json"
 USAGE_UNITS = ("CHARACTERS", "TOKENS", "SECONDS", "MILLISECONDS", "IMAGES", "REQUESTS")

@@ -3,9 +3,9 @@
 item's run with ``langfuse.experiment.*`` attributes, and the run's root observation is the
 experiment item; an experiment is its items, grouped by experiment id.
 
-Items are recorded when their spans arrive (see ``mockfuse.otel.experiments``), once per
-trace and observation however often an exporter retries them, and kept per tenant like its
-datasets.
+Items are recorded when their spans arrive (see ``mockfuse.langfuse.otel.experiment_spans``),
+once per trace and observation however often an exporter retries them, and kept per tenant
+like its datasets.
 """
 
 from __future__ import annotations

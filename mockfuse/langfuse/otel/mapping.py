@@ -19,9 +19,10 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from mockfuse.otel.spans import STATUS_ERROR, Span
-from mockfuse.projection import Event
-from mockfuse.timestamps import format_timestamp, parse_timestamp
+from mockfuse.langfuse.ingestion.schema import envelope_issues
+from mockfuse.langfuse.otel.spans import STATUS_ERROR, Span, spans_from_protobuf
+from mockfuse.langfuse.projection import Event
+from mockfuse.langfuse.timestamps import format_timestamp, parse_timestamp
 
 OBSERVATION_TYPES = frozenset(
     {
@@ -372,3 +373,13 @@ def events_from_spans(spans: list[Span]) -> list[Event]:
             }
         )
     return events
+
+
+def export_events(body: bytes, spans: list[Span] | None) -> tuple[list[Event], str | None]:
+    """The events an export's spans become, and the request log's note on those refused."""
+    accepted: list[Event] = []
+    rejected: list[Event] = []
+    for event in events_from_spans(spans if spans is not None else spans_from_protobuf(body)):
+        (rejected if envelope_issues(event) else accepted).append(event)
+    note = f"{len(rejected)} span event(s) failed validation" if rejected else None
+    return accepted, note

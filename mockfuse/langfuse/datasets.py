@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from mockfuse.api.ingestion_schema import json_kind
-from mockfuse.strict_objects import unrecognized_keys
-from mockfuse.timestamps import format_timestamp, parse_timestamp, utc_now
+from mockfuse.langfuse.ingestion.schema import json_kind
+from mockfuse.langfuse.strict_objects import unrecognized_keys
+from mockfuse.langfuse.timestamps import format_timestamp, parse_timestamp, utc_now
 
 ITEM_STATUSES = ("ACTIVE", "ARCHIVED")
 # Langfuse's run item body is a strict object.

@@ -26,8 +26,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from mockfuse.timestamps import normalize_timestamp, parse_timestamp, seconds_between
-from mockfuse.usage import (
+from mockfuse.langfuse.timestamps import normalize_timestamp, parse_timestamp, seconds_between
+from mockfuse.langfuse.usage import (
     cost_details_from_body,
     merged_cost_details,
     merged_usage_details,

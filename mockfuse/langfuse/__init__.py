@@ -1,0 +1,1 @@
+"""Langfuse's model and rules as code: no HTTP, nothing of mockfuse's own."""

@@ -1,0 +1,1 @@
+"""Langfuse's ingestion events: their schema, and judging a batch of them."""

@@ -1,0 +1,1 @@
+"""OTLP trace exports, and how Langfuse maps their spans to ingestion events."""

@@ -1,0 +1,1 @@
+"""The test side: the tenant handle a test holds, and flushing the process's clients."""
