@@ -36,8 +36,9 @@ from mockfuse.api import (
     score_configs,
     scores,
 )
-from mockfuse.api.exchange import ONE_MEGABYTE, SERVICES, open_exchange
+from mockfuse.api.exchange import ONE_MEGABYTE, SERVICES, Exchange
 from mockfuse.api.paging import not_found
+from mockfuse.api.routing import Access, Route, open_exchange, path_handlers
 from mockfuse.capture.services import ServerConfig, Services
 from mockfuse.capture.store import Store
 from mockfuse.testing.tenant import MockfuseTenant
@@ -68,10 +69,32 @@ def _never_a_crash(handler: Handler) -> Handler:
 
 
 def _add_routes(app: web.Application, table: web.RouteTableDef) -> None:
+    """mockfuse's own routes (admin API, viewer, blob storage's stand-ins): plain aiohttp."""
     for route in table:
         assert isinstance(route, web.RouteDef)
         handler = _never_a_crash(route.handler)
         app.router.add_route(route.method, route.path, handler, **route.kwargs)
+
+
+# Langfuse's routes, one module a resource: health and projects first, ingestion next, as
+# clients call them; the read API after the resources whose paths it shares a prefix with.
+LANGFUSE_ROUTES = (
+    health.routes,
+    projects.routes,
+    ingestion.routes,
+    otel.routes,
+    scores.routes,
+    prompts.routes,
+    media.routes,
+    datasets.routes,
+    experiments.routes,
+    models.routes,
+    score_configs.routes,
+    comments.routes,
+    annotation_queues.routes,
+    read.routes,
+    metrics.routes,
+)
 
 
 # Presigned media URLs carry their own permission, as blob storage does.
@@ -109,18 +132,26 @@ async def _admin_token(request: web.Request, handler: Handler) -> web.StreamResp
     return response
 
 
-async def _unknown_route(request: web.Request) -> web.Response:
-    # Logged like any request, so a test sees which call its client made that mockfuse
-    # does not serve.
+async def _not_served(exchange: Exchange) -> web.Response:
+    request = exchange.request
+    return not_found(exchange, f"mockfuse does not serve {request.method} {request.path}")
+
+
+# Any method on any other path: logged like any request, so a test sees which call its client
+# made that mockfuse does not serve.
+_UNSERVED = Route("*", "/{tail:.*}", _not_served, access=Access.OPEN)
+
+
+async def _unknown_route(request: web.Request) -> web.StreamResponse:
     served = await _served_without_trailing_slash(request)  # before the body is read
-    exchange = await open_exchange(request, methods=(request.method,), authenticate=False)
-    if isinstance(exchange, web.Response):
+    exchange = await open_exchange(request, _UNSERVED, (request.method,))
+    if not isinstance(exchange, Exchange):
         return exchange
     if served is not None:
         # As Langfuse (Next.js, with its default trailingSlash) answers: a permanent
         # redirect to the route without the slash, which keeps the method, body and query.
         return exchange.answer_empty(308, headers={"Location": str(served)})
-    return not_found(exchange, f"mockfuse does not serve {request.method} {request.path}")
+    return await _UNSERVED.handler(exchange)
 
 
 async def _served_without_trailing_slash(request: web.Request) -> URL | None:
@@ -146,27 +177,10 @@ def make_app(
         middlewares=[_admin_token] if services.config.admin_token is not None else [],
     )
     app[SERVICES] = services
-    modules = (
-        health,
-        projects,
-        ingestion,
-        otel,
-        scores,
-        prompts,
-        media,
-        datasets,
-        experiments,
-        models,
-        score_configs,
-        comments,
-        annotation_queues,
-        read,
-        metrics,
-        admin,
-        viewer,
-    )
-    for module in modules:
-        _add_routes(app, module.routes)
+    for path, handler in path_handlers(LANGFUSE_ROUTES):
+        app.router.add_route("*", path, _never_a_crash(handler))
+    for table in (media.blob_routes, admin.routes, viewer.routes):
+        _add_routes(app, table)
     viewer.install(app)
     app.router.add_route("*", "/{tail:.*}", _never_a_crash(_unknown_route))
     return app

@@ -9,11 +9,12 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from mockfuse.api.exchange import Exchange, open_full_access
+from mockfuse.api.exchange import Exchange
 from mockfuse.api.paging import not_found, paged
+from mockfuse.api.routing import Routes
 from mockfuse.langfuse.annotation_queues import QueueError, QueueNotFound
 
-routes = web.RouteTableDef()
+routes = Routes()
 PREFIX = "/api/public/annotation-queues"
 
 
@@ -32,18 +33,18 @@ def _answered(
     return exchange.answer(200, result, body=body)
 
 
-@routes.route("*", PREFIX)
-async def queues(request: web.Request) -> web.Response:
-    exchange = await open_full_access(request, methods=("GET", "POST"))
-    if isinstance(exchange, web.Response):
-        return exchange
+@routes.get(PREFIX)
+async def list_queues(exchange: Exchange) -> web.Response:
     book = exchange.services.annotation_queues
-    if request.method == "GET":
-        return _answered(exchange, lambda: book.queues(exchange.tenant))
+    return _answered(exchange, lambda: book.queues(exchange.tenant))
+
+
+@routes.post(PREFIX)
+async def create_queue(exchange: Exchange) -> web.Response:
     spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
-    configs = exchange.services.score_configs
+    book, configs = exchange.services.annotation_queues, exchange.services.score_configs
 
     def exists(config_id: str) -> bool:
         return configs.get(exchange.tenant, config_id) is not None
@@ -51,68 +52,87 @@ async def queues(request: web.Request) -> web.Response:
     return _answered(exchange, lambda: book.create_queue(exchange.tenant, spec, exists), body=spec)
 
 
-@routes.route("*", PREFIX + "/{queue_id}")
-async def queue(request: web.Request) -> web.Response:
-    exchange = await open_full_access(request, methods=("GET",))
-    if isinstance(exchange, web.Response):
-        return exchange
+@routes.get(PREFIX + "/{queue_id}")
+async def get_queue(exchange: Exchange) -> web.Response:
     book = exchange.services.annotation_queues
-    return _answered(exchange, lambda: book.queue(exchange.tenant, request.match_info["queue_id"]))
+    return _answered(exchange, lambda: book.queue(exchange.tenant, exchange.match("queue_id")))
 
 
-@routes.route("*", PREFIX + "/{queue_id}/items")
-async def items(request: web.Request) -> web.Response:
-    exchange = await open_full_access(request, methods=("GET", "POST"))
-    if isinstance(exchange, web.Response):
-        return exchange
-    book = exchange.services.annotation_queues
-    queue_id = request.match_info["queue_id"]
-    if request.method == "GET":
-        status = request.query.get("status")
-        return _answered(exchange, lambda: book.items(exchange.tenant, queue_id, status))
+@routes.get(PREFIX + "/{queue_id}/items")
+async def list_items(exchange: Exchange) -> web.Response:
+    book, queue_id = exchange.services.annotation_queues, exchange.match("queue_id")
+    status = exchange.query.get("status")
+    return _answered(exchange, lambda: book.items(exchange.tenant, queue_id, status))
+
+
+@routes.post(PREFIX + "/{queue_id}/items")
+async def add_item(exchange: Exchange) -> web.Response:
     spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
+    book, queue_id = exchange.services.annotation_queues, exchange.match("queue_id")
     return _answered(exchange, lambda: book.add_item(exchange.tenant, queue_id, spec), body=spec)
 
 
-@routes.route("*", PREFIX + "/{queue_id}/items/{item_id}")
-async def item(request: web.Request) -> web.Response:
-    exchange = await open_full_access(request, methods=("GET", "PATCH", "DELETE"))
-    if isinstance(exchange, web.Response):
-        return exchange
+def _queue_of(exchange: Exchange) -> tuple[str | None, str]:
+    return exchange.tenant, exchange.match("queue_id")
+
+
+ITEM = PREFIX + "/{queue_id}/items/{item_id}"
+
+
+def _item_of(exchange: Exchange) -> tuple[str | None, str, str]:
+    return (*_queue_of(exchange), exchange.match("item_id"))
+
+
+@routes.get(ITEM)
+async def get_item(exchange: Exchange) -> web.Response:
     book = exchange.services.annotation_queues
-    tenant, queue_id, item_id = (
+    return _answered(exchange, lambda: book.item(*_item_of(exchange)))
+
+
+@routes.delete(ITEM)
+async def delete_item(exchange: Exchange) -> web.Response:
+    book = exchange.services.annotation_queues
+
+    def delete() -> object:
+        book.delete_item(*_item_of(exchange))
+        return {"success": True, "message": "Item deleted successfully"}
+
+    return _answered(exchange, delete)
+
+
+@routes.patch(ITEM)
+async def update_item(exchange: Exchange) -> web.Response:
+    spec = exchange.json_body_or_empty()
+    if isinstance(spec, web.Response):
+        return spec
+    book = exchange.services.annotation_queues
+    return _answered(exchange, lambda: book.update_item(*_item_of(exchange), spec), body=spec)
+
+
+@routes.post(PREFIX + "/{queue_id}/assignments")
+async def assign(exchange: Exchange) -> web.Response:
+    spec = exchange.json_body_or_empty()
+    if isinstance(spec, web.Response):
+        return spec
+    book, tenant, queue_id = (
+        exchange.services.annotation_queues,
         exchange.tenant,
-        request.match_info["queue_id"],
-        request.match_info["item_id"],
+        exchange.match("queue_id"),
     )
-    if request.method == "GET":
-        return _answered(exchange, lambda: book.item(tenant, queue_id, item_id))
-    if request.method == "DELETE":
-
-        def delete() -> object:
-            book.delete_item(tenant, queue_id, item_id)
-            return {"success": True, "message": "Item deleted successfully"}
-
-        return _answered(exchange, delete)
-    spec = exchange.json_body_or_empty()
-    if isinstance(spec, web.Response):
-        return spec
-    return _answered(exchange, lambda: book.update_item(tenant, queue_id, item_id, spec), body=spec)
-
-
-@routes.route("*", PREFIX + "/{queue_id}/assignments")
-async def assignments(request: web.Request) -> web.Response:
-    exchange = await open_full_access(request, methods=("POST", "DELETE"))
-    if isinstance(exchange, web.Response):
-        return exchange
-    book = exchange.services.annotation_queues
-    spec = exchange.json_body_or_empty()
-    if isinstance(spec, web.Response):
-        return spec
-    tenant, queue_id = exchange.tenant, request.match_info["queue_id"]
-    if request.method == "DELETE":
-        return _answered(exchange, lambda: book.unassign(tenant, queue_id, spec), body=spec)
     project_id = exchange.services.config.project_id
     return _answered(exchange, lambda: book.assign(tenant, queue_id, spec, project_id), body=spec)
+
+
+@routes.delete(PREFIX + "/{queue_id}/assignments")
+async def unassign(exchange: Exchange) -> web.Response:
+    spec = exchange.json_body_or_empty()
+    if isinstance(spec, web.Response):
+        return spec
+    book, tenant, queue_id = (
+        exchange.services.annotation_queues,
+        exchange.tenant,
+        exchange.match("queue_id"),
+    )
+    return _answered(exchange, lambda: book.unassign(tenant, queue_id, spec), body=spec)

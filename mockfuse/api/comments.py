@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockfuse.api.exchange import SERVICES, open_full_access
+from mockfuse.api.exchange import Exchange
 from mockfuse.api.paging import not_found, paged
+from mockfuse.api.routing import Routes
 from mockfuse.capture.services import Services
 from mockfuse.langfuse.comments import NOT_FOUND, CommentError, CommentTargetMissing, Exists
 from mockfuse.langfuse.strict_objects import unrecognized_keys
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 # GET's query is a strict schema in Langfuse: any other parameter is refused.
 QUERY_PARAMETERS = frozenset(
@@ -34,27 +35,29 @@ def _exists(services: Services, tenant: str | None) -> Exists:
     return exists
 
 
-@routes.route("*", "/api/public/comments")
-async def comments(request: web.Request) -> web.Response:
-    exchange = await open_full_access(request, methods=("GET", "POST"))
-    if isinstance(exchange, web.Response):
-        return exchange
-    services = request.app[SERVICES]
-    book = services.comments
-    if request.method == "GET":
-        unknown = unrecognized_keys(request.query, QUERY_PARAMETERS)
-        if unknown:
-            return exchange.answer_invalid(unknown)
-        try:
-            found = book.listing(exchange.tenant, dict(request.query))
-        except CommentError as error:
-            return exchange.answer_invalid(str(error))
-        return paged(exchange, found)
+PATH = "/api/public/comments"
+
+
+@routes.get(PATH)
+async def list_comments(exchange: Exchange) -> web.Response:
+    unknown = unrecognized_keys(exchange.query, QUERY_PARAMETERS)
+    if unknown:
+        return exchange.answer_invalid(unknown)
+    try:
+        found = exchange.services.comments.listing(exchange.tenant, dict(exchange.query))
+    except CommentError as error:
+        return exchange.answer_invalid(str(error))
+    return paged(exchange, found)
+
+
+@routes.post(PATH)
+async def create_comment(exchange: Exchange) -> web.Response:
     spec = exchange.json_body()
     if isinstance(spec, web.Response):
         return spec
+    services = exchange.services
     try:
-        comment = book.add(exchange.tenant, spec, _exists(services, exchange.tenant))
+        comment = services.comments.add(exchange.tenant, spec, _exists(services, exchange.tenant))
     except CommentError as error:
         return exchange.answer_invalid(str(error), body=spec)
     except CommentTargetMissing as error:
@@ -62,10 +65,7 @@ async def comments(request: web.Request) -> web.Response:
     return exchange.answer(200, {"id": comment["id"]}, body=spec)
 
 
-@routes.route("*", "/api/public/comments/{comment_id}")
-async def comment(request: web.Request) -> web.Response:
-    exchange = await open_full_access(request, methods=("GET",))
-    if isinstance(exchange, web.Response):
-        return exchange
-    found = request.app[SERVICES].comments.get(exchange.tenant, request.match_info["comment_id"])
+@routes.get(PATH + "/{comment_id}")
+async def get_comment(exchange: Exchange) -> web.Response:
+    found = exchange.services.comments.get(exchange.tenant, exchange.match("comment_id"))
     return not_found(exchange, NOT_FOUND) if found is None else exchange.answer(200, found)

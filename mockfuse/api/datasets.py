@@ -16,33 +16,34 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from mockfuse.api.exchange import SERVICES, Exchange, open_full_access
+from mockfuse.api.exchange import Exchange
 from mockfuse.api.media import dataset_item_view
 from mockfuse.api.paging import bad_query, not_found, paged
+from mockfuse.api.routing import Handler, Routes
 from mockfuse.langfuse.datasets import DatasetBook, DatasetError, DatasetNotFound, parse_version
 
-routes = web.RouteTableDef()
+routes = Routes()
 
-Work = Callable[[web.Request, Exchange, DatasetBook], Awaitable[web.Response]]
+Work = Callable[[Exchange, DatasetBook], Awaitable[web.Response]]
 
 
 def datasets_route(path: str, **handlers: Work) -> None:
-    """Register ``path`` with a handler per method; the book's refusals become Langfuse's
+    """Declare ``path`` with a handler per method; the book's refusals become Langfuse's
     400 and 404 answers."""
+    for method, work in handlers.items():
+        routes.route(method.upper(), path)(_answering_refusals(work))
 
-    async def route(request: web.Request) -> web.Response:
-        exchange = await open_full_access(request, methods=[m.upper() for m in handlers])
-        if isinstance(exchange, web.Response):
-            return exchange
-        book = request.app[SERVICES].datasets
+
+def _answering_refusals(work: Work) -> Handler:
+    async def handle(exchange: Exchange) -> web.Response:
         try:
-            return await handlers[request.method.lower()](request, exchange, book)
+            return await work(exchange, exchange.services.datasets)
         except DatasetError as error:
             return exchange.answer_invalid(str(error), body=_body_of(exchange))
         except DatasetNotFound as error:
             return not_found(exchange, str(error), body=_body_of(exchange))
 
-    routes.route("*", path)(route)
+    return handle
 
 
 def _body_of(exchange: Exchange) -> Any:
@@ -75,19 +76,19 @@ def _by_name(name: str, lookup: Callable[[str], T]) -> T:
 # -- datasets -------------------------------------------------------------------------------
 
 
-async def _create_dataset(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+async def _create_dataset(exchange: Exchange, book: DatasetBook) -> web.Response:
     spec = _spec(exchange)
     if isinstance(spec, web.Response):
         return spec
     return exchange.answer(200, book.upsert_dataset(exchange.tenant, spec), body=spec)
 
 
-async def _list_datasets(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+async def _list_datasets(exchange: Exchange, book: DatasetBook) -> web.Response:
     return paged(exchange, book.datasets(exchange.tenant))
 
 
-async def _get_dataset(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    found = _by_name(request.match_info["name"], lambda name: book.dataset(exchange.tenant, name))
+async def _get_dataset(exchange: Exchange, book: DatasetBook) -> web.Response:
+    found = _by_name(exchange.match("name"), lambda name: book.dataset(exchange.tenant, name))
     return exchange.answer(200, found)
 
 
@@ -100,19 +101,15 @@ datasets_route("/api/public/v2/datasets/{name}", get=_get_dataset)
 
 
 def _with_items_and_runs(
-    request: web.Request,
-    book: DatasetBook,
-    tenant: str | None,
-    dataset: dict[str, Any],
-    *,
-    whole: bool,
+    exchange: Exchange, book: DatasetBook, dataset: dict[str, Any], *, whole: bool
 ) -> dict[str, Any]:
+    tenant = exchange.tenant
     items = book.items(tenant, dataset_name=dataset["name"])
     runs = book.runs(tenant, dataset["name"])
     return {
         **{k: v for k, v in dataset.items() if k not in ("inputSchema", "expectedOutputSchema")},
         "items": (
-            [dataset_item_view(request, tenant, item) for item in items]
+            [dataset_item_view(exchange, item) for item in items]
             if whole
             else [item["id"] for item in items]
         ),
@@ -120,29 +117,27 @@ def _with_items_and_runs(
     }
 
 
-async def _create_dataset_v1(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+async def _create_dataset_v1(exchange: Exchange, book: DatasetBook) -> web.Response:
     spec = _spec(exchange)
     if isinstance(spec, web.Response):
         return spec
     key = exchange.tenant
     dataset = book.upsert_dataset(key, spec)
-    created = _with_items_and_runs(request, book, key, dataset, whole=True)
+    created = _with_items_and_runs(exchange, book, dataset, whole=True)
     created["runs"] = book.runs(key, dataset["name"])  # v1's create answers whole runs
     return exchange.answer(200, created, body=spec)
 
 
-async def _list_datasets_v1(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+async def _list_datasets_v1(exchange: Exchange, book: DatasetBook) -> web.Response:
     key = exchange.tenant
-    datasets = [
-        _with_items_and_runs(request, book, key, d, whole=False) for d in book.datasets(key)
-    ]
+    datasets = [_with_items_and_runs(exchange, book, d, whole=False) for d in book.datasets(key)]
     return paged(exchange, datasets)
 
 
-async def _get_dataset_v1(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+async def _get_dataset_v1(exchange: Exchange, book: DatasetBook) -> web.Response:
     key = exchange.tenant
-    dataset = _by_name(request.match_info["name"], lambda name: book.dataset(key, name))
-    return exchange.answer(200, _with_items_and_runs(request, book, key, dataset, whole=True))
+    dataset = _by_name(exchange.match("name"), lambda name: book.dataset(key, name))
+    return exchange.answer(200, _with_items_and_runs(exchange, book, dataset, whole=True))
 
 
 datasets_route("/api/public/datasets", post=_create_dataset_v1, get=_list_datasets_v1)
@@ -152,7 +147,7 @@ datasets_route("/api/public/datasets/{name}", get=_get_dataset_v1)
 # -- items ----------------------------------------------------------------------------------
 
 
-async def _upsert_item(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+async def _upsert_item(exchange: Exchange, book: DatasetBook) -> web.Response:
     spec = _spec(exchange)
     if isinstance(spec, web.Response):
         return spec
@@ -162,11 +157,11 @@ async def _upsert_item(request: web.Request, exchange: Exchange, book: DatasetBo
         item = book.upsert_item(tenant, spec)
     else:
         item = _by_name(name, lambda name: book.upsert_item(tenant, {**spec, "datasetName": name}))
-    return exchange.answer(200, dataset_item_view(request, tenant, item), body=spec)
+    return exchange.answer(200, dataset_item_view(exchange, item), body=spec)
 
 
-async def _list_items(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    query = request.query
+async def _list_items(exchange: Exchange, book: DatasetBook) -> web.Response:
+    query = exchange.query
     name = query.get("datasetName")
     version = query.get("version")
     if version is not None and name is None:
@@ -183,16 +178,16 @@ async def _list_items(request: web.Request, exchange: Exchange, book: DatasetBoo
         )
 
     found = items(None) if name is None else _by_name(name, items)
-    return paged(exchange, [dataset_item_view(request, exchange.tenant, item) for item in found])
+    return paged(exchange, [dataset_item_view(exchange, item) for item in found])
 
 
-async def _get_item(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    item = book.item(exchange.tenant, request.match_info["item_id"])
-    return exchange.answer(200, dataset_item_view(request, exchange.tenant, item))
+async def _get_item(exchange: Exchange, book: DatasetBook) -> web.Response:
+    item = book.item(exchange.tenant, exchange.match("item_id"))
+    return exchange.answer(200, dataset_item_view(exchange, item))
 
 
-async def _delete_item(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    book.delete_item(exchange.tenant, request.match_info["item_id"])
+async def _delete_item(exchange: Exchange, book: DatasetBook) -> web.Response:
+    book.delete_item(exchange.tenant, exchange.match("item_id"))
     return exchange.answer(200, {"message": "Dataset item successfully deleted"})
 
 
@@ -203,11 +198,11 @@ datasets_route("/api/public/dataset-items/{item_id}", get=_get_item, delete=_del
 # -- runs -----------------------------------------------------------------------------------
 
 
-async def _add_run_item(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
+async def _add_run_item(exchange: Exchange, book: DatasetBook) -> web.Response:
     spec = _spec(exchange)
     if isinstance(spec, web.Response):
         return spec
-    store = request.app[SERVICES].store
+    store = exchange.services.store
     key = exchange.tenant
 
     def trace_of(observation_id: str) -> str | None:
@@ -219,33 +214,33 @@ async def _add_run_item(request: web.Request, exchange: Exchange, book: DatasetB
     return exchange.answer(200, book.add_run_item(key, spec, trace_of), body=spec)
 
 
-async def _list_run_items(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    dataset_id, run_name = request.query.get("datasetId"), request.query.get("runName")
+async def _list_run_items(exchange: Exchange, book: DatasetBook) -> web.Response:
+    dataset_id, run_name = exchange.query.get("datasetId"), exchange.query.get("runName")
     if dataset_id is None or run_name is None:
         return bad_query(exchange, "datasetId and runName are required")
     return paged(exchange, book.run_items(exchange.tenant, dataset_id, run_name))
 
 
-async def _list_runs(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    runs = _by_name(request.match_info["name"], lambda name: book.runs(exchange.tenant, name))
+async def _list_runs(exchange: Exchange, book: DatasetBook) -> web.Response:
+    runs = _by_name(exchange.match("name"), lambda name: book.runs(exchange.tenant, name))
     return paged(exchange, runs)
 
 
-def _in_run(request: web.Request, act: Callable[[str, str], T]) -> T:
+def _in_run(exchange: Exchange, act: Callable[[str, str], T]) -> T:
     """``act(dataset name, run name)`` with the names of the path, each decoded as needed."""
     return _by_name(
-        request.match_info["name"],
-        lambda dataset: _by_name(request.match_info["run"], lambda run: act(dataset, run)),
+        exchange.match("name"),
+        lambda dataset: _by_name(exchange.match("run"), lambda run: act(dataset, run)),
     )
 
 
-async def _get_run(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    run = _in_run(request, lambda dataset, name: book.run(exchange.tenant, dataset, name))
+async def _get_run(exchange: Exchange, book: DatasetBook) -> web.Response:
+    run = _in_run(exchange, lambda dataset, name: book.run(exchange.tenant, dataset, name))
     return exchange.answer(200, run)
 
 
-async def _delete_run(request: web.Request, exchange: Exchange, book: DatasetBook) -> Any:
-    _in_run(request, lambda dataset, name: book.delete_run(exchange.tenant, dataset, name))
+async def _delete_run(exchange: Exchange, book: DatasetBook) -> web.Response:
+    _in_run(exchange, lambda dataset, name: book.delete_run(exchange.tenant, dataset, name))
     return exchange.answer(200, {"message": "Dataset run successfully deleted"})
 
 

@@ -8,19 +8,18 @@ client sees the answer.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import zlib
 from collections.abc import Iterable
 from typing import Any
 
 from aiohttp import web
-from multidict import CIMultiDict
+from multidict import CIMultiDict, MultiMapping
 
 from mockfuse.capture.faults import MALFORMED_BODY, FaultRule
 from mockfuse.capture.services import Services
 from mockfuse.capture.store import LaterEvents, Remake
-from mockfuse.langfuse.auth import AuthError, Principal
+from mockfuse.langfuse.auth import Principal
 from mockfuse.langfuse.ingestion.marks import Mark
 from mockfuse.langfuse.ingestion.schema import INVALID
 from mockfuse.langfuse.projection import StoredEvent
@@ -106,6 +105,14 @@ class Exchange:
         # did not decode it): the store keeps the text rather than the decoded objects.
         self.body_text: bytes | None = None
         self.parsed_body: Any = None
+
+    def match(self, name: str) -> str:
+        """The path parameter ``name`` (``{name}`` in the route's path)."""
+        return self.request.match_info[name]
+
+    @property
+    def query(self) -> MultiMapping[str]:
+        return self.request.query
 
     def _capture(
         self,
@@ -239,14 +246,6 @@ class Exchange:
             note=f"body larger than {limit} bytes",
         )
 
-    def refuse_scores_only_key(self) -> web.Response | None:
-        """A ``Bearer`` public key may send scores only: other routes refuse it."""
-        if self.principal is not None and self.principal.scope == "scores":
-            return self.answer(
-                401, {"error": "UnauthorizedError", "message": "Access Scope Denied"}
-            )
-        return None
-
     def answer_fault(self, rule: FaultRule) -> web.Response:
         """Answer as ``rule`` says, storing nothing: a status, a malformed body, or no answer."""
         note = rule.describe()
@@ -268,27 +267,6 @@ class Exchange:
         return self.answer(status, payload, body=body, note=note, headers=headers)
 
 
-async def _read_body(request: web.Request, limit: int) -> bytes | None:
-    """The body, or None when it is larger than ``limit`` (then it is not read to its end)."""
-    if request.content_length is not None:
-        if request.content_length > limit:
-            return None
-        content = request.content
-        if content.is_eof() and not content.exception():
-            # All of it arrived with the headers (a small batch): take it as it is, which
-            # costs a fraction of ``read``'s chunk loop.
-            return content.read_nowait()
-        return await request.read()
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.content.iter_chunked(65_536):
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 # Every JSON answer's Content-Type, built once: given as a header, it costs a third less to
 # make a response than ``content_type`` and ``charset`` do, which aiohttp parses and joins
 # for every response.
@@ -305,52 +283,3 @@ def _json_response(status: int, text: bytes, headers: dict[str, str] | None = No
 def _size_label(limit: int) -> str:
     megabytes = limit / ONE_MEGABYTE
     return f"{megabytes:g}mb" if megabytes >= 1 else f"{limit}b"
-
-
-async def open_exchange(
-    request: web.Request,
-    *,
-    methods: Iterable[str],
-    limit: int = ONE_MEGABYTE,
-    authenticate: bool = True,
-) -> Exchange | web.Response:
-    """An ``Exchange`` ready for the route's work, or the refusal already answered."""
-    services = request.app[SERVICES]
-    principal: Principal | None = None
-    claimed_key: str | None = None
-    auth_error: AuthError | None = None
-    try:
-        principal = services.keyring.authenticate(request.headers.get("Authorization"))
-    except AuthError as error:
-        auth_error, claimed_key = error, error.public_key
-
-    if request.method not in methods:
-        exchange = Exchange(request, services, b"", principal, claimed_key)
-        return exchange.answer(
-            405,
-            {"error": "MethodNotAllowedError", "message": "Method not allowed"},
-        )
-    raw_body = await _read_body(request, limit)
-    exchange = Exchange(request, services, raw_body or b"", principal, claimed_key)
-    if raw_body is None:
-        return exchange.answer_too_large(limit)
-    if authenticate and auth_error is not None:
-        return exchange.answer(401, {"error": "UnauthorizedError", "message": auth_error.message})
-    rule = services.faults.take(exchange.tenant, exchange.public_key, path=request.path)
-    if rule is not None:
-        if rule.delay:
-            await asyncio.sleep(rule.delay)  # the fault itself: a slow server
-        if rule.stores_nothing:
-            return exchange.answer_fault(rule)
-        exchange.fault = rule
-    return exchange
-
-
-async def open_full_access(
-    request: web.Request, *, methods: Iterable[str], limit: int = ONE_MEGABYTE
-) -> Exchange | web.Response:
-    """``open_exchange`` for a route that a key which may send scores only is refused."""
-    exchange = await open_exchange(request, methods=methods, limit=limit)
-    if isinstance(exchange, web.Response):
-        return exchange
-    return exchange.refuse_scores_only_key() or exchange

@@ -16,12 +16,12 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import SERVICES
 from mockfuse.api.paging import bad_query, cursor_paged
 from mockfuse.api.read import Reading, in_time_range, meeting_filter, reading, score_v3
+from mockfuse.api.routing import Routes
 from mockfuse.langfuse.experiments import experiments_of
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 MOST_PER_PAGE = 100
 MOST_SCORES = 50
@@ -80,7 +80,6 @@ def _matching(items: list[dict[str, Any]], query: Any, columns: dict[str, str]) 
 
 
 async def _listing(
-    request: web.Request,
     reading: Reading,
     *,
     fields: dict[str, tuple[str, ...]],
@@ -88,7 +87,7 @@ async def _listing(
     columns: dict[str, str],
     group: bool,
 ) -> web.Response:
-    exchange, query = reading.exchange, request.query
+    exchange, query = reading.exchange, reading.exchange.query
     if "fromStartTime" not in query:
         return bad_query(exchange, "fromStartTime: Required")
     groups = _groups(query, fields, default_fields)
@@ -97,7 +96,7 @@ async def _listing(
         if isinstance(problem, str):
             return bad_query(exchange, problem)
     assert isinstance(groups, set) and isinstance(score_limit, int)
-    items = request.app[SERVICES].experiments.items(exchange.tenant)
+    items = reading.exchange.services.experiments.items(exchange.tenant)
     in_range = in_time_range(items, query, "startTime", ("fromStartTime", "toStartTime"))
     if isinstance(in_range, str):
         return bad_query(exchange, in_range)
@@ -132,11 +131,10 @@ def _scores_for(entry: dict[str, Any], experiment: bool) -> Callable[[dict[str, 
     return lambda score: score["traceId"] == entry["traceId"]
 
 
-@routes.route("*", "/api/public/experiments")
+@routes.get("/api/public/experiments")
 @reading
-async def list_experiments(request: web.Request, reading: Reading) -> web.Response:
+async def list_experiments(reading: Reading) -> web.Response:
     return await _listing(
-        request,
         reading,
         fields=EXPERIMENT_FIELDS,
         default_fields="core",
@@ -145,11 +143,10 @@ async def list_experiments(request: web.Request, reading: Reading) -> web.Respon
     )
 
 
-@routes.route("*", "/api/public/experiment-items")
+@routes.get("/api/public/experiment-items")
 @reading
-async def list_experiment_items(request: web.Request, reading: Reading) -> web.Response:
+async def list_experiment_items(reading: Reading) -> web.Response:
     return await _listing(
-        request,
         reading,
         fields=ITEM_FIELDS,
         default_fields="core,dataset",

@@ -7,16 +7,14 @@ from importlib import metadata
 
 from aiohttp import web
 
-from mockfuse.api.exchange import open_exchange
+from mockfuse.api.exchange import Exchange
+from mockfuse.api.routing import Access, Routes
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 
-@routes.route("*", "/api/public/health")
-async def health(request: web.Request) -> web.Response:
-    exchange = await open_exchange(request, methods=("GET",), authenticate=False)
-    if isinstance(exchange, web.Response):
-        return exchange
+@routes.get("/api/public/health", access=Access.OPEN)
+async def health(exchange: Exchange) -> web.Response:
     return exchange.answer(200, {"status": "OK", "version": _version()})
 
 

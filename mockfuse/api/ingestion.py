@@ -14,14 +14,15 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import SERVICES, Exchange, TooLarge, encode_json, open_exchange
+from mockfuse.api.exchange import Exchange, TooLarge, encode_json
+from mockfuse.api.routing import Access, Routes, server_body_limit
 from mockfuse.langfuse.ingestion.batch import judge_batch
 from mockfuse.langfuse.ingestion.fast import accept_batch, accepted_structs
 from mockfuse.langfuse.ingestion.marks import Mark
 from mockfuse.langfuse.ingestion.schema import json_kind
 from mockfuse.langfuse.projection import EventRef
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 
 def _shape_errors(payload: Any) -> list[str]:
@@ -32,13 +33,10 @@ def _shape_errors(payload: Any) -> list[str]:
     return [f"batch: Expected array, received {json_kind(payload['batch'])}"]
 
 
-@routes.route("*", "/api/public/ingestion")
-async def ingestion(request: web.Request) -> web.Response:
-    services = request.app[SERVICES]
+@routes.post("/api/public/ingestion", access=Access.ANY_KEY, limit=server_body_limit)
+async def ingestion(exchange: Exchange) -> web.Response:
+    services = exchange.services
     limit = services.config.max_body_size
-    exchange = await open_exchange(request, methods=("POST",), limit=limit)
-    if not isinstance(exchange, Exchange):  # cheaper than against web.Response, an ABC
-        return exchange
     most = services.config.max_batch_events
     try:
         text = exchange.body_within(limit)

@@ -8,27 +8,26 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import LARGEST_BODY, SERVICES, open_exchange, parse_json
+from mockfuse.api.exchange import LARGEST_BODY, SERVICES, Exchange, parse_json
 from mockfuse.api.paging import not_found
+from mockfuse.api.routing import Access, Routes
 from mockfuse.langfuse.media import Media, MediaError, references_in
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 
 def _origin(request: web.Request) -> str:
     return f"{request.scheme}://{request.host}"
 
 
-@routes.route("*", "/api/public/media")
-async def create_media(request: web.Request) -> web.Response:
-    exchange = await open_exchange(request, methods=("POST",))
-    if isinstance(exchange, web.Response):
-        return exchange
+@routes.post("/api/public/media", access=Access.ANY_KEY)
+async def create_media(exchange: Exchange) -> web.Response:
+    request = exchange.request
     try:
         body = parse_json(exchange.raw_body)
         if not isinstance(body, dict):
             raise MediaError("expected an object")
-        media, needs_upload = request.app[SERVICES].media.register(exchange.tenant, body)
+        media, needs_upload = exchange.services.media.register(exchange.tenant, body)
     except (ValueError, MediaError) as error:
         return exchange.answer_invalid(str(error))
     upload_url = (
@@ -37,24 +36,22 @@ async def create_media(request: web.Request) -> web.Response:
     return exchange.answer(201, {"uploadUrl": upload_url, "mediaId": media.media_id}, body=body)
 
 
-def download_view(request: web.Request, media: Media) -> dict[str, Any]:
+def download_view(exchange: Exchange, media: Media) -> dict[str, Any]:
     """How Langfuse shows media to download: its metadata and a URL (mockfuse's own)."""
     return {
         "mediaId": media.media_id,
         "contentType": media.content_type,
         "contentLength": media.content_length,
-        "url": f"{_origin(request)}/_mockfuse/media/{media.upload_token}",
+        "url": f"{_origin(exchange.request)}/_mockfuse/media/{media.upload_token}",
         "urlExpiry": "2099-01-01T00:00:00.000Z",
     }
 
 
-def dataset_item_view(
-    request: web.Request, tenant: str | None, item: dict[str, Any]
-) -> dict[str, Any]:
+def dataset_item_view(exchange: Exchange, item: dict[str, Any]) -> dict[str, Any]:
     """A dataset item with its ``mediaReferences``, as Langfuse answers it: each media
     reference string in its input, expected output or metadata whose media was uploaded for
     this item's field (and reported uploaded), with where it is and how to download it."""
-    media_store = request.app[SERVICES].media
+    media_store, tenant = exchange.services.media, exchange.tenant
     references = []
     for field in ("input", "expectedOutput", "metadata"):
         for path, reference, media_id in references_in(item.get(field)):
@@ -69,7 +66,7 @@ def dataset_item_view(
                         "field": field,
                         "referenceString": reference,
                         "jsonPath": path,
-                        "media": download_view(request, media),
+                        "media": download_view(exchange, media),
                     }
                 )
     return {**item, "mediaReferences": references}
@@ -87,34 +84,44 @@ def _not_available(media: Media | None) -> str | None:
     return None
 
 
-@routes.route("*", "/api/public/media/{media_id}")
-async def media_by_id(request: web.Request) -> web.Response:
-    exchange = await open_exchange(request, methods=("GET", "PATCH"))
-    if isinstance(exchange, web.Response):
-        return exchange
-    media_store = request.app[SERVICES].media
-    media_id = request.match_info["media_id"]
-    missing = f"Media {media_id} not found within authorized project"
-    if request.method == "PATCH":
-        report = exchange.json_body()
-        if isinstance(report, web.Response):
-            return report
-        patched = media_store.patch(
-            exchange.tenant, media_id, report if isinstance(report, dict) else {}
-        )
-        if patched is None:
-            return not_found(exchange, missing, body=report)
-        return exchange.answer(200, {"message": "OK"}, body=report)
-    media = media_store.get(exchange.tenant, media_id)
+MEDIA = "/api/public/media/{media_id}"
+
+
+def _missing(media_id: str) -> str:
+    return f"Media {media_id} not found within authorized project"
+
+
+@routes.patch(MEDIA, access=Access.ANY_KEY)
+async def report_upload(exchange: Exchange) -> web.Response:
+    report = exchange.json_body()
+    if isinstance(report, web.Response):
+        return report
+    media_id = exchange.match("media_id")
+    patched = exchange.services.media.patch(
+        exchange.tenant, media_id, report if isinstance(report, dict) else {}
+    )
+    if patched is None:
+        return not_found(exchange, _missing(media_id), body=report)
+    return exchange.answer(200, {"message": "OK"}, body=report)
+
+
+@routes.get(MEDIA, access=Access.ANY_KEY)
+async def get_media(exchange: Exchange) -> web.Response:
+    media = exchange.services.media.get(exchange.tenant, exchange.match("media_id"))
     # Langfuse trusts the client's report of its upload, not the blob store.
     unavailable = _not_available(media)
     if unavailable is not None:
         return not_found(exchange, unavailable)
     assert media is not None
-    return exchange.answer(200, {**download_view(request, media), "uploadedAt": media.uploaded_at})
+    view = download_view(exchange, media)
+    return exchange.answer(200, {**view, "uploadedAt": media.uploaded_at})
 
 
-@routes.put("/_mockfuse/uploads/{token}")
+# Blob storage's stand-ins: mockfuse's own URLs, outside the request log, as a bucket is.
+blob_routes = web.RouteTableDef()
+
+
+@blob_routes.put("/_mockfuse/uploads/{token}")
 async def upload(request: web.Request) -> web.Response:
     """The presigned upload URL: no key needed, the token is the permission, as with S3."""
     if request.content_length is not None and request.content_length > LARGEST_BODY:
@@ -131,7 +138,7 @@ async def upload(request: web.Request) -> web.Response:
     return web.Response(status=200)
 
 
-@routes.get("/_mockfuse/media/{token}")
+@blob_routes.get("/_mockfuse/media/{token}")
 async def download(request: web.Request) -> web.Response:
     """The download URL ``GET /api/public/media/{id}`` gives: the bytes that were uploaded."""
     media = request.app[SERVICES].media.by_token(request.match_info["token"])

@@ -6,18 +6,18 @@ tables (``web/src/features/public-api/server/dailyMetrics.ts``)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
 from mockfuse.api.paging import bad_query, paged
-from mockfuse.api.read import Reading, in_time_range, reading
+from mockfuse.api.read import ReadHandler, Reading, in_time_range, reading
+from mockfuse.api.routing import Routes
 from mockfuse.langfuse.metrics import MetricsQueryError, run_query
 from mockfuse.langfuse.projection import Entity
 from mockfuse.langfuse.timestamps import parse_timestamp
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 
 def _day(timestamp: Any) -> str | None:
@@ -106,17 +106,17 @@ def daily_metrics(traces: list[Entity]) -> list[dict[str, Any]]:
     return shown
 
 
-async def _daily(request: web.Request, reading: Reading) -> web.Response:
-    selected = _selected(reading.traces, request.query)
+async def _daily(reading: Reading) -> web.Response:
+    selected = _selected(reading.traces, reading.exchange.query)
     if isinstance(selected, str):
         return bad_query(reading.exchange, selected)
     return paged(reading.exchange, daily_metrics(selected))
 
 
-def _query(version: int) -> Callable[[web.Request, Reading], Awaitable[web.Response]]:
-    async def answer(request: web.Request, reading: Reading) -> web.Response:
+def _query(version: int) -> ReadHandler:
+    async def answer(reading: Reading) -> web.Response:
         try:
-            query = request.query.get("query")
+            query = reading.exchange.query.get("query")
             rows = run_query(query, reading.traces, reading.scores, version=version)
         except MetricsQueryError as error:
             return reading.exchange.answer_invalid_request(str(error))
@@ -125,6 +125,6 @@ def _query(version: int) -> Callable[[web.Request, Reading], Awaitable[web.Respo
     return answer
 
 
-routes.route("*", "/api/public/metrics/daily")(reading(_daily))
-routes.route("*", "/api/public/metrics")(reading(_query(1)))
-routes.route("*", "/api/public/v2/metrics")(reading(_query(2)))
+routes.get("/api/public/metrics/daily")(reading(_daily))
+routes.get("/api/public/metrics")(reading(_query(1)))
+routes.get("/api/public/v2/metrics")(reading(_query(2)))

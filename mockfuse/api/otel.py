@@ -16,10 +16,11 @@ from aiohttp import web
 
 from mockfuse.api.exchange import (
     LARGEST_BODY,
+    Exchange,
     TooLarge,
-    open_full_access,
     parse_json,
 )
+from mockfuse.api.routing import Routes
 from mockfuse.capture.store import Deferred
 from mockfuse.langfuse.otel import experiment_spans
 from mockfuse.langfuse.otel.mapping import export_events
@@ -31,7 +32,7 @@ from mockfuse.langfuse.otel.spans import (
     spans_from_protobuf,
 )
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 MAX_INGESTION_VERSION = 4
 
@@ -44,11 +45,9 @@ def _logged(body: bytes, protobuf: bool) -> list[dict[str, Any]]:
     return [asdict(span) for span in spans]
 
 
-@routes.route("*", "/api/public/otel/v1/traces")
-async def otel_traces(request: web.Request) -> web.Response:
-    exchange = await open_full_access(request, methods=("POST",), limit=LARGEST_BODY)
-    if isinstance(exchange, web.Response):
-        return exchange
+@routes.post("/api/public/otel/v1/traces", limit=LARGEST_BODY)
+async def otel_traces(exchange: Exchange) -> web.Response:
+    request = exchange.request
     version = request.headers.get("x-langfuse-ingestion-version")
     if version is not None and not (version.isdigit() and int(version) <= MAX_INGESTION_VERSION):
         message = (

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockfuse.api.exchange import SERVICES, open_exchange
+from mockfuse.api.exchange import Exchange
+from mockfuse.api.routing import Access, Routes
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 
-@routes.route("*", "/api/public/projects")
-async def projects(request: web.Request) -> web.Response:
-    exchange = await open_exchange(request, methods=("GET",))
-    if isinstance(exchange, web.Response):
-        return exchange
-    config = request.app[SERVICES].config
+@routes.get("/api/public/projects", access=Access.ANY_KEY)
+async def projects(exchange: Exchange) -> web.Response:
+    config = exchange.services.config
     project = {
         "id": config.project_id,
         "name": config.project_name,

@@ -13,8 +13,9 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import SERVICES, Exchange, open_full_access
+from mockfuse.api.exchange import Exchange
 from mockfuse.api.paging import bad_query, cursor_paged, not_found, paged
+from mockfuse.api.routing import Handler, Routes
 from mockfuse.capture.store import Store
 from mockfuse.langfuse.filters import FilterError, apply_filter, parse_filter
 from mockfuse.langfuse.models import Model, ModelBook
@@ -22,7 +23,7 @@ from mockfuse.langfuse.projection import Entity, trace_latency
 from mockfuse.langfuse.prompts import PromptBook
 from mockfuse.langfuse.timestamps import parse_timestamp, seconds_between
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 
 def _not_found(exchange: Exchange, what: str, entity_id: str) -> web.Response:
@@ -194,42 +195,39 @@ class Reading:
         return [self.observation_view(o, t) for t in traces for o in t["observations"]]
 
 
-ReadHandler = Callable[[web.Request, Reading], Awaitable[web.Response]]
-Handler = Callable[[web.Request], Awaitable[web.Response]]
+ReadHandler = Callable[[Reading], Awaitable[web.Response]]
 
 
 def reading(handler: ReadHandler) -> Handler:
-    """A GET handler of the read API; a key that may send scores only is refused."""
+    """A handler of the read API, given the tenant's captures to read."""
 
-    async def route(request: web.Request) -> web.Response:
-        exchange = await open_full_access(request, methods=("GET",))
-        if isinstance(exchange, web.Response):
-            return exchange
-        services = request.app[SERVICES]
-        reading = Reading(
-            exchange,
-            services.store,
-            services.prompts,
-            services.models,
-            services.config.project_id,
+    async def read(exchange: Exchange) -> web.Response:
+        services = exchange.services
+        return await handler(
+            Reading(
+                exchange,
+                services.store,
+                services.prompts,
+                services.models,
+                services.config.project_id,
+            )
         )
-        return await handler(request, reading)
 
-    return route
+    return read
 
 
 def read_route(path: str) -> Callable[[ReadHandler], ReadHandler]:
-    def register(handler: ReadHandler) -> ReadHandler:
-        routes.route("*", path)(reading(handler))
+    def declare(handler: ReadHandler) -> ReadHandler:
+        routes.get(path)(reading(handler))
         return handler
 
-    return register
+    return declare
 
 
 @read_route("/api/public/traces/{trace_id}")
-async def get_trace(request: web.Request, reading: Reading) -> web.Response:
+async def get_trace(reading: Reading) -> web.Response:
     exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
-    trace_id = request.match_info["trace_id"]
+    trace_id = reading.exchange.match("trace_id")
     trace = next((t for t in traces if t["id"] == trace_id), None)
     if trace is None:
         return _not_found(exchange, "Trace", trace_id)
@@ -242,9 +240,9 @@ async def get_trace(request: web.Request, reading: Reading) -> web.Response:
 
 
 @read_route("/api/public/traces")
-async def list_traces(request: web.Request, reading: Reading) -> web.Response:
+async def list_traces(reading: Reading) -> web.Response:
     exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
-    query = request.query
+    query = reading.exchange.query
     traces = _filter(traces, query, TRACE_FILTERS)
     for tag in query.getall("tags", []):
         traces = [t for t in traces if tag in t["tags"]]
@@ -314,9 +312,9 @@ def _as_v1(observation: Entity) -> Entity:
 
 
 @read_route("/api/public/observations/{observation_id}")
-async def get_observation(request: web.Request, reading: Reading) -> web.Response:
+async def get_observation(reading: Reading) -> web.Response:
     exchange, traces = reading.exchange, reading.traces
-    observation_id = request.match_info["observation_id"]
+    observation_id = reading.exchange.match("observation_id")
     found = next((o for o in reading.all_observations(traces) if o["id"] == observation_id), None)
     if found is None:
         return _not_found(exchange, "Observation", observation_id)
@@ -324,11 +322,13 @@ async def get_observation(request: web.Request, reading: Reading) -> web.Respons
 
 
 @read_route("/api/public/observations")
-async def list_observations(request: web.Request, reading: Reading) -> web.Response:
-    observations = _observations(reading, request.query)
+async def list_observations(reading: Reading) -> web.Response:
+    observations = _observations(reading, reading.exchange.query)
     if isinstance(observations, str):
         return bad_query(reading.exchange, observations)
-    filtered = meeting_filter(reading.exchange, [_as_v1(o) for o in observations], request.query)
+    filtered = meeting_filter(
+        reading.exchange, [_as_v1(o) for o in observations], reading.exchange.query
+    )
     return filtered if isinstance(filtered, web.Response) else paged(reading.exchange, filtered)
 
 
@@ -345,11 +345,11 @@ def _observations(reading: Reading, query: Any) -> list[Entity] | str:
 
 
 @read_route("/api/public/v2/observations")
-async def list_observations_v2(request: web.Request, reading: Reading) -> web.Response:
-    observations = _observations(reading, request.query)
+async def list_observations_v2(reading: Reading) -> web.Response:
+    observations = _observations(reading, reading.exchange.query)
     if isinstance(observations, str):
         return bad_query(reading.exchange, observations)
-    filtered = meeting_filter(reading.exchange, observations, request.query)
+    filtered = meeting_filter(reading.exchange, observations, reading.exchange.query)
     if isinstance(filtered, web.Response):
         return filtered
     return cursor_paged(reading.exchange, filtered, _as_v2)
@@ -394,19 +394,19 @@ def _scores(reading: Reading, query: Any) -> list[Entity] | str:
 
 
 @read_route("/api/public/v2/scores/{score_id}")
-async def get_score(request: web.Request, reading: Reading) -> web.Response:
-    score_id = request.match_info["score_id"]
+async def get_score(reading: Reading) -> web.Response:
+    score_id = reading.exchange.match("score_id")
     found = next((s for s in reading.scores if s["id"] == score_id), None)
     if found is None:
         return _not_found(reading.exchange, "Score", score_id)
     return reading.exchange.answer(200, found)
 
 
-async def _list_scores(request: web.Request, reading: Reading) -> web.Response:
-    scores = _scores(reading, request.query)
+async def _list_scores(reading: Reading) -> web.Response:
+    scores = _scores(reading, reading.exchange.query)
     if isinstance(scores, str):
         return bad_query(reading.exchange, scores)
-    filtered = meeting_filter(reading.exchange, scores, request.query)
+    filtered = meeting_filter(reading.exchange, scores, reading.exchange.query)
     return filtered if isinstance(filtered, web.Response) else paged(reading.exchange, filtered)
 
 
@@ -415,10 +415,12 @@ _V3_FILTER_NAMES = {"experimentId": "datasetRunId"}
 
 
 @read_route("/api/public/v3/scores")
-async def list_scores_v3(request: web.Request, reading: Reading) -> web.Response:
+async def list_scores_v3(reading: Reading) -> web.Response:
     """SDK 5.x's score list: cursor paging, each score's target as its ``subject``, and the
     value in its own type (a boolean as true/false, a category as its text)."""
-    query = {_V3_FILTER_NAMES.get(name, name): value for name, value in request.query.items()}
+    query = {
+        _V3_FILTER_NAMES.get(name, name): value for name, value in reading.exchange.query.items()
+    }
     scores = _scores(reading, query)
     if isinstance(scores, str):
         return bad_query(reading.exchange, scores)
@@ -474,7 +476,7 @@ def score_v3(score: Entity, project_id: str) -> Entity:
 
 
 read_route("/api/public/v2/scores")(_list_scores)
-# ``/api/public/scores`` also takes POST (api/scores.py), which dispatches GET here.
+# The v1 list, ``GET /api/public/scores``, shares its path with POST (api/scores.py).
 list_scores = reading(_list_scores)
 
 
@@ -501,8 +503,8 @@ def _sessions(reading: Reading) -> dict[str, Entity]:
 
 
 @read_route("/api/public/sessions/{session_id}")
-async def get_session(request: web.Request, reading: Reading) -> web.Response:
-    session_id = request.match_info["session_id"]
+async def get_session(reading: Reading) -> web.Response:
+    session_id = reading.exchange.match("session_id")
     session = _sessions(reading).get(session_id)
     if session is None:
         return _not_found(reading.exchange, "Session", session_id)
@@ -510,12 +512,12 @@ async def get_session(request: web.Request, reading: Reading) -> web.Response:
 
 
 @read_route("/api/public/sessions")
-async def list_sessions(request: web.Request, reading: Reading) -> web.Response:
-    sessions = _filter(list(_sessions(reading).values()), request.query, ("environment",))
-    in_range = in_time_range(sessions, request.query, "createdAt")
+async def list_sessions(reading: Reading) -> web.Response:
+    sessions = _filter(list(_sessions(reading).values()), reading.exchange.query, ("environment",))
+    in_range = in_time_range(sessions, reading.exchange.query, "createdAt")
     if isinstance(in_range, str):
         return bad_query(reading.exchange, in_range)
     newest_first = sorted(in_range, key=lambda s: s["createdAt"] or "", reverse=True)
     shown = [{k: v for k, v in s.items() if k != "traces"} for s in newest_first]
-    filtered = meeting_filter(reading.exchange, shown, request.query)
+    filtered = meeting_filter(reading.exchange, shown, reading.exchange.query)
     return filtered if isinstance(filtered, web.Response) else paged(reading.exchange, filtered)

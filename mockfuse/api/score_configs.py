@@ -6,47 +6,47 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockfuse.api.exchange import open_full_access
+from mockfuse.api.exchange import Exchange
 from mockfuse.api.paging import not_found, paged
+from mockfuse.api.routing import Routes
 from mockfuse.langfuse.score_configs import NOT_FOUND, ScoreConfigError
 
-routes = web.RouteTableDef()
+routes = Routes()
+PATH = "/api/public/score-configs"
 
 
-@routes.route("*", "/api/public/score-configs")
-async def score_configs(request: web.Request) -> web.Response:
-    exchange = await open_full_access(request, methods=("GET", "POST"))
-    if isinstance(exchange, web.Response):
-        return exchange
-    book = exchange.services.score_configs
-    if request.method == "GET":
-        return paged(exchange, book.listing(exchange.tenant))
+@routes.get(PATH)
+async def list_score_configs(exchange: Exchange) -> web.Response:
+    return paged(exchange, exchange.services.score_configs.listing(exchange.tenant))
+
+
+@routes.post(PATH)
+async def create_score_config(exchange: Exchange) -> web.Response:
     spec = exchange.json_body()
     if isinstance(spec, web.Response):
         return spec
     try:
-        config = book.create(exchange.tenant, spec)
+        config = exchange.services.score_configs.create(exchange.tenant, spec)
     except ScoreConfigError as error:
         return exchange.answer_invalid(str(error), body=spec)
     return exchange.answer(200, config, body=spec)
 
 
-@routes.route("*", "/api/public/score-configs/{config_id}")
-async def score_config(request: web.Request) -> web.Response:
-    exchange = await open_full_access(request, methods=("GET", "PATCH"))
-    if isinstance(exchange, web.Response):
-        return exchange
-    book = exchange.services.score_configs
-    config_id = request.match_info["config_id"]
-    if request.method == "GET":
-        config = book.get(exchange.tenant, config_id)
-        return not_found(exchange, NOT_FOUND) if config is None else exchange.answer(200, config)
+@routes.get(PATH + "/{config_id}")
+async def get_score_config(exchange: Exchange) -> web.Response:
+    config = exchange.services.score_configs.get(exchange.tenant, exchange.match("config_id"))
+    return not_found(exchange, NOT_FOUND) if config is None else exchange.answer(200, config)
+
+
+@routes.patch(PATH + "/{config_id}")
+async def update_score_config(exchange: Exchange) -> web.Response:
     # An SDK that changes nothing sends no body: the empty update Langfuse refuses.
     spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
+    book = exchange.services.score_configs
     try:
-        config = book.update(exchange.tenant, config_id, spec)
+        config = book.update(exchange.tenant, exchange.match("config_id"), spec)
     except ScoreConfigError as error:
         return exchange.answer_invalid_request(str(error), body=spec)
     if config is None:

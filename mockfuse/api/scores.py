@@ -1,7 +1,7 @@
 """``POST /api/public/scores``: one score (answers ``{"id"}``) or, as SDK 5.x sends them, an
 array (answers 202, or 207 naming the rejected ones). Scores become ``score-create`` events,
 validated as the ingestion endpoint validates them, and against the config they name
-(``configId``: 400, or 404 for an unknown one). ``GET`` lists scores (read.py)."""
+(``configId``: 400, or 404 for an unknown one). ``GET`` lists scores (``api/read.py``)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,15 @@ from typing import Any
 
 from aiohttp import web
 
-from mockfuse.api.exchange import open_exchange, parse_json
+from mockfuse.api.exchange import Exchange, parse_json
 from mockfuse.api.read import list_scores
+from mockfuse.api.routing import Access, Routes
 from mockfuse.langfuse.ingestion.schema import SCORE, body_issues, describe
 from mockfuse.langfuse.projection import Event
 from mockfuse.langfuse.score_configs import ScoreRefused
 from mockfuse.langfuse.timestamps import format_timestamp, utc_now
 
-routes = web.RouteTableDef()
+routes = Routes()
 
 
 def _score_event(score: dict[str, Any]) -> Event:
@@ -41,13 +42,12 @@ def _issues(score: Any) -> str | None:
     return describe(issues) if issues else None
 
 
-@routes.route("*", "/api/public/scores")
-async def create_scores(request: web.Request) -> web.Response:
-    if request.method == "GET":
-        return await list_scores(request)
-    exchange = await open_exchange(request, methods=("POST", "GET"))
-    if isinstance(exchange, web.Response):
-        return exchange
+PATH = "/api/public/scores"
+routes.get(PATH)(list_scores)
+
+
+@routes.post(PATH, access=Access.ANY_KEY)
+async def create_scores(exchange: Exchange) -> web.Response:
     try:
         payload = parse_json(exchange.raw_body)
     except ValueError as error:
