@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from mockfuse.auth import basic_authorization
-from mockfuse.langfuse.datasets import stable_run_id
+from mockfuse.langfuse.datasets import DatasetBook, stable_run_id
 from mockfuse.langfuse.timestamps import parse_timestamp, utc_now
 from tests.support.client_envs import run_client
 from tests.support.experiment_spans import export, item_run
@@ -395,3 +395,19 @@ def test_dataset_item_media_comes_back_as_the_sdks_media_references(mockfuse):
         ["expectedOutput", "$", True],
         ["input", "$['gallery'][0]", True],
     ]
+
+
+def test_item_writes_in_one_millisecond_get_distinct_ordered_versions():
+    """As a database round trip between two writes gives in Langfuse: ``version=`` at the
+    first write's time never shows the second."""
+    book = DatasetBook("project")
+    book.upsert_dataset("tenant", {"name": "fast"})
+    # Straight to the book: far faster than one write a millisecond.
+    written = [
+        book.upsert_item("tenant", {"datasetName": "fast", "id": f"item-{n}", "input": n})
+        for n in range(20)
+    ]
+    versions = [parse_timestamp(item["version"]) for item in written]
+    assert versions == sorted(set(versions))
+    then = book.items("tenant", dataset_name="fast", version=versions[0])
+    assert [item["id"] for item in then] == ["item-0"]

@@ -29,7 +29,7 @@ from typing import Any
 
 from mockfuse.langfuse.ingestion.schema import json_kind
 from mockfuse.langfuse.strict_objects import unrecognized_keys
-from mockfuse.langfuse.timestamps import format_timestamp, parse_timestamp, utc_now
+from mockfuse.langfuse.timestamps import WriteClock, parse_timestamp
 
 ITEM_STATUSES = ("ACTIVE", "ARCHIVED")
 # Langfuse's run item body is a strict object.
@@ -84,8 +84,8 @@ class _Tenant:
         return _live(versions[-1]) if versions else None
 
 
-def _now() -> str:
-    return format_timestamp(utc_now())
+# Every dataset write's time (its items' versions): see ``WriteClock``.
+_now = WriteClock().now
 
 
 def _newest_first(records: list[Record]) -> list[Record]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import sys
+import threading
 from datetime import datetime, timedelta, timezone
 
 _ISO_WITH_OFFSET = re.compile(
@@ -76,3 +77,23 @@ def seconds_between(start: object, end: object) -> float | None:
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class WriteClock:
+    """When each write happened, at the millisecond precision Langfuse answers with, never the
+    same moment twice and never going back: two writes in one millisecond get distinct,
+    ordered times, as the database round trip between them gives in Langfuse. A dataset's
+    ``version=`` read then tells every write apart."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: datetime | None = None
+
+    def now(self) -> str:
+        moment = utc_now()
+        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+        with self._lock:
+            if self._last is not None and moment <= self._last:
+                moment = self._last + timedelta(milliseconds=1)
+            self._last = moment
+        return format_timestamp(moment)
