@@ -41,11 +41,10 @@ def serve_without(parts: list[str], port: str) -> None:
     if "store" in parts:
         from mockfuse.capture.store import Store
 
-        def capture(self: Store, **_: Any) -> None:
+        def admit(self: Store, *_: Any, **__: Any) -> None:
             return None
 
-        Store.capture = capture  # type: ignore[assignment, method-assign]
-        Store.capture_batch = capture  # type: ignore[method-assign]
+        Store.admit = admit  # type: ignore[method-assign]
     if "fast" in parts:
         from mockfuse.api import ingestion
         from mockfuse.langfuse.projection import EventRef

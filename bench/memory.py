@@ -7,7 +7,7 @@ retention keeps a flat resident size under load.
 
 ``per-event`` posts 15-event batches over HTTP to a server in this process and counts, with
 tracemalloc, the bytes still held once they are stored (as they arrived, and once read: see
-``Store.capture_batch``), against the bytes of the events' JSON.
+``Store.admit``), against the bytes of the events' JSON.
 ``soak`` loads ``mockfuse serve --max-requests 2000`` with wrk and samples its resident set size
 every 30 seconds; after the first two minutes (retention fills up) it should stay flat.
 ``fresh-pages`` times allocations that are kept against allocations that are freed: what

@@ -9,8 +9,9 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from mockfuse.capture.faults import FaultRule
+    from mockfuse.capture.requests import CapturedRequest
     from mockfuse.capture.services import ServerConfig
-    from mockfuse.capture.store import CapturedRequest, Store
+    from mockfuse.capture.store import Store
     from mockfuse.server import MockfuseServer, make_app
     from mockfuse.testing.tenant import MockfuseTenant
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 # module in every run of a project that has mockfuse installed, and the server's imports
 # (aiohttp above all) should cost only the runs that start one.
 _HOMES = {
-    "CapturedRequest": "mockfuse.capture.store",
+    "CapturedRequest": "mockfuse.capture.requests",
     "FaultRule": "mockfuse.capture.faults",
     "MockfuseServer": "mockfuse.server",
     "MockfuseTenant": "mockfuse.testing.tenant",

@@ -1,6 +1,7 @@
-"""The store's own guarantees, used directly: events left for later (an OTLP export's) and
-requests kept as they arrived (a fast-path batch's) are made once, before anything reads the
-tenant or stores after them, in arrival order."""
+"""The store's own guarantees, used directly: every request is admitted as it arrived and
+settled once, before anything reads the tenant, in arrival order, whether its events came
+judged, are made later (an OTLP export's) or are judged again from its text (a fast-path
+batch's)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ import gc
 import json
 import weakref
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from multidict import CIMultiDict, CIMultiDictProxy
-from yarl import URL
 
 from mockfuse.capture import heap
 from mockfuse.capture.journal import Journal, replay
+from mockfuse.capture.requests import Arrival, KeptJson, Made, Make, made
 from mockfuse.capture.store import Store
 
 KEY = "pk-lf-store"
@@ -36,30 +38,53 @@ class Later:
     def __init__(self, *event_ids: str, note: str | None = None) -> None:
         self.event_ids, self.note, self.made = event_ids, note, 0
 
-    def __call__(self) -> tuple[Sequence[Any], str | None]:
+    def __call__(self) -> Made:
         self.made += 1
-        return [event(i) for i in self.event_ids], self.note
+        return Made([event(i) for i in self.event_ids], note=self.note)
+
+
+NO_BODY = KeptJson()
+EMPTY_ANSWER = KeptJson(text=b"{}")
+
+
+def admit(
+    store: Store,
+    make: Make,
+    *,
+    carries: int = 0,
+    body: KeptJson = NO_BODY,
+    path: str = "/api/public/otel/v1/traces",
+    query: Any = None,
+    headers: Any = None,
+    status: int = 200,
+    response: KeptJson = EMPTY_ANSWER,
+) -> None:
+    arrival = Arrival(
+        received_at=0.0,
+        public_key=KEY,
+        method="POST",
+        path=path,
+        query=query or {},
+        headers=headers or {},
+        raw_body=body.text or b"",
+        body=body,
+        status=status,
+        response=response,
+        note=None,
+        carries=carries,
+        make=make,
+    )
+    store.admit(arrival, tenant=KEY)
 
 
 def capture(
     store: Store,
     *,
     events: Sequence[Any] = (),
-    later: Callable[[], tuple[Sequence[Any], str | None]] | None = None,
+    later: Callable[[], Made] | None = None,
 ) -> None:
-    store.capture(
-        public_key=KEY,
-        method="POST",
-        path="/api/public/otel/v1/traces",
-        query={},
-        headers={},
-        raw_body=b"",
-        body=None,
-        status=200,
-        response={},
-        events=events,
-        events_later=later,
-    )
+    """A request whose events came judged, or are made ``later``."""
+    admit(store, later or made(events), carries=len(events))
 
 
 def test_events_left_for_later_are_made_once_when_the_tenant_is_first_read():
@@ -74,14 +99,16 @@ def test_events_left_for_later_are_made_once_when_the_tenant_is_first_read():
     assert later.made == 1
 
 
-def test_a_later_capture_makes_the_earlier_ones_first_keeping_arrival_order_and_dedupe():
+def test_requests_settle_in_arrival_order_however_their_events_are_made_and_dedupe():
     store = Store()
     first, again = Later("a", "b"), Later("b")
     capture(store, later=first)
     capture(store, later=again)
     capture(store, events=[event("c"), event("a")])
-    assert (first.made, again.made) == (1, 1)
+    assert (first.made, again.made) == (0, 0)  # a request is answered before it settles
     assert [e["id"] for e in store.events(KEY)] == ["a", "b", "c"]
+    assert [r.seq for r in store.requests(KEY)] == [1, 2, 3]
+    assert (first.made, again.made) == (1, 1)
 
 
 def test_retention_drops_unread_exports_without_making_their_events():
@@ -107,7 +134,7 @@ def test_with_a_journal_the_events_are_made_at_once_and_replayed(tmp_path: Path)
 def test_a_fault_making_one_requests_events_is_noted_and_costs_no_other():
     store = Store()
 
-    def broken() -> tuple[Sequence[Any], str | None]:
+    def broken() -> Made:
         raise ValueError("unmappable")
 
     capture(store, later=broken)
@@ -168,27 +195,26 @@ class Remade:
     def __init__(self) -> None:
         self.made = 0
 
-    def __call__(self, text: bytes) -> tuple[Sequence[Any], bytes]:
+    def __call__(self, text: bytes) -> Made:
         self.made += 1
         batch = json.loads(text)["batch"]
         answer = {"successes": [{"id": e["id"], "status": 201} for e in batch], "errors": []}
-        return batch, json.dumps(answer).encode()
+        return Made(batch, KeptJson(text=json.dumps(answer).encode()))
 
 
 def arrive(store: Store, *event_ids: str, remake: Any) -> bytes:
+    """A batch kept as its text, its events judged again from it when first read."""
     text = json.dumps({"batch": [event(i) for i in event_ids]}).encode()
-    store.capture_batch(
-        public_key=KEY,
-        tenant=KEY,
-        method="POST",
-        url=URL("/api/public/ingestion?from=test"),
+    admit(
+        store,
+        partial(remake, text),
+        carries=len(event_ids),
+        body=KeptJson(text=text),
+        path="/api/public/ingestion",
+        query={"from": "test"},
         headers=CIMultiDictProxy(CIMultiDict([("X-Langfuse-Sdk-Name", "python")])),
-        raw_body=text,
-        body_text=text,
         status=207,
-        note=None,
-        events=len(event_ids),
-        remake=remake,
+        response=KeptJson(),  # made again with the events
     )
     return text
 
@@ -243,7 +269,7 @@ def test_retention_drops_unread_arrivals_without_making_them_and_counts_their_ev
 def test_an_arrival_that_cannot_be_made_again_is_noted_and_costs_no_other():
     store = Store()
 
-    def refused(text: bytes) -> tuple[Sequence[Any], bytes]:
+    def refused(text: bytes) -> Made:
         raise ValueError("refused now")
 
     arrive(store, "a", remake=refused)

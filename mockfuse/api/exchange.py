@@ -1,26 +1,27 @@
 """What every route does around its own work: read the body within its limit, authenticate,
 apply fault rules, and log the request with the answer it got.
 
-Every answer goes through ``Exchange.answer`` so that no request, refused or accepted, is
-missing from the request log, and so that a request and its events are stored before the
-client sees the answer.
+Every answer goes through ``Exchange._admit`` so that no request, refused or accepted, is
+missing from the request log, and so that a request and its events are in the store before
+the client sees the answer.
 """
 
 from __future__ import annotations
 
 import json
+import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
 from aiohttp import web
 from multidict import CIMultiDict, MultiMapping
 
 from mockfuse.capture.faults import MALFORMED_BODY, FaultRule
+from mockfuse.capture.requests import Arrival, KeptJson, Make, kept_events, made
 from mockfuse.capture.services import Services
-from mockfuse.capture.store import LaterEvents, Remake
 from mockfuse.langfuse.auth import Principal
-from mockfuse.langfuse.ingestion.marks import Mark
+from mockfuse.langfuse.ingestion.marks import Mark, mark_of
 from mockfuse.langfuse.ingestion.schema import INVALID
 from mockfuse.langfuse.projection import StoredEvent
 
@@ -114,38 +115,51 @@ class Exchange:
     def query(self) -> MultiMapping[str]:
         return self.request.query
 
-    def _capture(
+    def _admit(
         self,
         status: int,
-        response: Any,
+        response: KeptJson,
         *,
         body: Any = None,
-        events: Iterable[StoredEvent] = (),
+        events: Sequence[StoredEvent] = (),
         note: str | None = None,
-        response_text: bytes | None = None,
-        events_later: LaterEvents | None = None,
+        later: tuple[Make, int] | None = None,
     ) -> None:
-        request = self.request
+        """Admit this request to the store with the answer it gets (``Store.admit``): with
+        the events the route judged, or ``later``, how to make them at the first read and
+        how many the request carries."""
         if note is None and self.fault is not None:
             note = self.fault.describe()
-        self.services.store.capture(
-            public_key=self.public_key,
-            tenant=self.tenant,
-            method=request.method,
-            path=request.path,
-            query=dict(request.query),
-            headers=dict(request.headers),
-            raw_body=self.raw_body,
-            body=body,
-            status=status,
-            response=response,
-            events=events,
-            note=note,
-            body_text=self.body_text if body is self.parsed_body else None,
-            response_text=response_text,
-            events_later=events_later,
-            placement=self.services.windows.placement(self.public_key, self.placement_marks),
+        text = self.body_text if body is self.parsed_body else None
+        kept_body = body if isinstance(body, KeptJson) else KeptJson.of(body, text)
+        placement = None
+        windows = self.services.windows
+        if windows.is_windowed(self.public_key):
+            marks = self.placement_marks
+            if marks is None and later is None:
+                marks = [mark_of(event) for event in events]  # while they are decoded
+            placement = windows.placement(self.public_key, marks)
+        if later is None:
+            kept = kept_events(events, body, text)
+            later = made(kept), len(kept)
+        make, carries = later
+        request = self.request
+        arrival = Arrival(
+            time.time(),
+            self.public_key,
+            request.method,
+            request.path,
+            request.query,
+            request.headers,
+            self.raw_body,
+            kept_body,
+            status,
+            response,
+            note,
+            carries,
+            make,
         )
+        self.services.store.admit(arrival, tenant=self.tenant, placement=placement)
 
     def answer(
         self,
@@ -153,52 +167,37 @@ class Exchange:
         payload: Any,
         *,
         body: Any = None,
-        events: Iterable[StoredEvent] = (),
+        events: Sequence[StoredEvent] = (),
         note: str | None = None,
         headers: dict[str, str] | None = None,
-        events_later: LaterEvents | None = None,
     ) -> web.Response:
-        """Log the exchange, store its events (or how to make them, ``events_later``: see
-        ``Store.capture``) and answer ``payload`` as JSON."""
+        """Log the exchange, store the events it carried and answer ``payload`` as JSON."""
         text = encode_json(payload)
-        self._capture(
-            status,
-            payload,
-            body=body,
-            events=events,
-            note=note,
-            response_text=text,
-            events_later=events_later,
-        )
+        self._admit(status, KeptJson(text=text), body=body, events=events, note=note)
         return _json_response(status, text, headers)
 
-    def answer_batch_later(
-        self, body_text: bytes, answer: bytes, events: int, remake: Remake
+    def answer_later(
+        self,
+        status: int,
+        answer: bytes,
+        *,
+        body: KeptJson,
+        make: Make,
+        carries: int,
+        kept_answer: KeptJson,
+        note: str | None = None,
     ) -> web.Response:
-        """Answer 207 with ``answer``, the answer to the ingestion batch ``body_text`` (the
-        body, inflated) of ``events`` events, which ``remake`` makes again from it: the
-        request is logged and its events stored when first read (see
-        ``Store.capture_batch``)."""
-        request = self.request
-        self.services.store.capture_batch(
-            public_key=self.public_key,
-            tenant=self.tenant,
-            method=request.method,
-            url=request.rel_url,
-            headers=request.headers,
-            raw_body=self.raw_body,
-            body_text=body_text,
-            status=207,
-            note=self.fault.describe() if self.fault is not None else None,
-            events=events,
-            remake=remake,
-        )
-        return _json_response(207, answer)
+        """Answer ``status`` with ``answer`` (JSON text) and leave the request's events to
+        ``make`` at the first read (an export's spans are mapped, a batch judged again from
+        its text); the request carries ``carries`` events as far as is known now. The log
+        keeps ``kept_answer`` as the answer, unless ``make`` gives it again."""
+        self._admit(status, kept_answer, body=body, note=note, later=(make, carries))
+        return _json_response(status, answer)
 
     def answer_empty(self, status: int, headers: dict[str, str] | None = None) -> web.Response:
         """Log the exchange and answer ``status`` with no body (204, as a delete answers;
         a redirect, with its ``Location`` in ``headers``)."""
-        self._capture(status, None)
+        self._admit(status, KeptJson())
         return web.Response(status=status, headers=headers)
 
     def answer_invalid(self, *errors: str, body: Any = None) -> web.Response:
@@ -254,13 +253,13 @@ class Exchange:
         except ValueError:
             body = None
         if rule.drop:
-            self._capture(0, None, body=body, note=note)
+            self._admit(0, KeptJson(), body=body, note=note)
             if self.request.transport is not None:
                 self.request.transport.abort()
             raise ConnectionResetError(note)
         status = rule.status or 200
         if rule.malformed:
-            self._capture(status, MALFORMED_BODY, body=body, note=note)
+            self._admit(status, KeptJson(value=MALFORMED_BODY), body=body, note=note)
             return web.Response(status=status, text=MALFORMED_BODY, content_type="application/json")
         headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else None
         payload = {"message": "mockfuse fault rule", "error": f"InjectedFault{status}"}

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
 from mockfuse.api.exchange import Exchange, TooLarge, encode_json
 from mockfuse.api.routing import Access, Routes, server_body_limit
+from mockfuse.capture.requests import KeptJson, Made
 from mockfuse.langfuse.ingestion.batch import judge_batch
 from mockfuse.langfuse.ingestion.fast import accept_batch, accepted_structs
 from mockfuse.langfuse.ingestion.marks import Mark
 from mockfuse.langfuse.ingestion.schema import json_kind
-from mockfuse.langfuse.projection import EventRef
 
 routes = Routes()
 
@@ -45,8 +46,14 @@ async def ingestion(exchange: Exchange) -> web.Response:
                 # Nothing to place in a test window now: stored as it came, made when read.
                 batch = accepted_structs(text, most)
                 if batch is not None:
-                    answer = encode_json(_all_accepted(batch))
-                    return exchange.answer_batch_later(text, answer, len(batch), _batch_again)
+                    return exchange.answer_later(
+                        207,
+                        encode_json(_all_accepted(batch)),
+                        body=KeptJson(text=text),
+                        make=partial(_batch_again, text),
+                        carries=len(batch),
+                        kept_answer=KeptJson(),  # made again with the events
+                    )
             else:
                 marks: list[Mark] = []
                 accepted = accept_batch(text, most, marks)
@@ -86,13 +93,13 @@ def _all_accepted(events: Iterable[Any]) -> dict[str, Any]:
     return {"successes": [{"id": event.id, "status": 201} for event in events], "errors": []}
 
 
-def _batch_again(text: bytes) -> tuple[list[EventRef], bytes]:
+def _batch_again(text: bytes) -> Made:
     """The events of a batch the fast path accepted, and its answer, made again from its text
     (the same text, so the same events and answer)."""
     accepted = accept_batch(text, sys.maxsize)
     if accepted is None:
         raise ValueError("the batch was accepted when it arrived and is refused now")
-    return accepted, encode_json(_all_accepted(accepted))
+    return Made(accepted, KeptJson(text=encode_json(_all_accepted(accepted))))
 
 
 def _may_take_the_fast_path(exchange: Exchange) -> bool:

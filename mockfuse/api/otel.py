@@ -18,10 +18,11 @@ from mockfuse.api.exchange import (
     LARGEST_BODY,
     Exchange,
     TooLarge,
+    encode_json,
     parse_json,
 )
 from mockfuse.api.routing import Routes
-from mockfuse.capture.store import Deferred
+from mockfuse.capture.requests import Deferred, KeptJson, Made
 from mockfuse.langfuse.otel import experiment_spans
 from mockfuse.langfuse.otel.mapping import export_events
 from mockfuse.langfuse.otel.spans import (
@@ -100,6 +101,19 @@ async def otel_traces(exchange: Exchange) -> web.Response:
     # Langfuse answers an export once it is checked and maps its spans in a worker, later;
     # mockfuse maps them when the tenant is next read, so a busy exporter waits for no
     # mapping. (A JSON export was read into spans to check it; a protobuf one is read again.)
-    logged = Deferred(partial(_logged, body, protobuf))
-    events_later = partial(export_events, body, spans)
-    return exchange.answer(200, {}, body=logged, events_later=events_later, note=note)
+    logged = KeptJson(deferred=Deferred(partial(_logged, body, protobuf)))
+    answer = encode_json({})
+    return exchange.answer_later(
+        200,
+        answer,
+        body=logged,
+        make=partial(_export_made, body, spans),
+        carries=0,  # an export's spans are counted once mapped
+        kept_answer=KeptJson(text=answer),
+        note=note,
+    )
+
+
+def _export_made(body: bytes, spans: list[Span] | None) -> Made:
+    events, note = export_events(body, spans)
+    return Made(events, note=note)

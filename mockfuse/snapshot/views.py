@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockfuse.capture.store import CapturedRequest, Store
+from mockfuse.capture.requests import CapturedRequest
+from mockfuse.capture.store import Store
 from mockfuse.langfuse.projection import Entity
 
 VIEWS = ("traces", "events", "requests")

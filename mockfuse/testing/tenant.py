@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from mockfuse.capture.faults import FaultRule
-from mockfuse.capture.store import CapturedRequest
+from mockfuse.capture.requests import CapturedRequest
 from mockfuse.capture.windows import Window
 from mockfuse.langfuse.projection import Entity, Event
 from mockfuse.snapshot import normalized_snapshot

@@ -13,8 +13,9 @@ from aiohttp import web
 
 from mockfuse.admin import one_tenant
 from mockfuse.api.exchange import SERVICES
+from mockfuse.capture.requests import CapturedRequest
 from mockfuse.capture.services import Services
-from mockfuse.capture.store import CapturedRequest, Store
+from mockfuse.capture.store import Store
 
 routes = web.RouteTableDef()
 
