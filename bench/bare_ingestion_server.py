@@ -1,10 +1,11 @@
 """The floor for ingestion throughput: an aiohttp handler that only parses the batch and
 answers the same 207 mockfuse answers, storing nothing. With ``--keep``, it also keeps each
 request's body, headers and URL, as any recording server must (and nothing more: no log
-entry, no events), its heap settled as ``mockfuse serve`` settles its own
-(``mockfuse.capture.heap.settle`` every ``SETTLE_EVERY`` requests, so that collections do not walk
-all it keeps): what keeping alone costs. With ``--uvloop``, it runs on uvloop's event loop,
-as ``mockfuse serve`` does when uvloop is installed: what the loop alone is worth. Usage:
+entry, no events), its heap frozen as ``mockfuse serve`` freezes its own
+(``mockfuse.capture.heap.freeze_survivors`` every ``FREEZE_EVERY`` requests, so that
+collections do not walk all it keeps): what keeping alone costs. With ``--uvloop``, it runs
+on uvloop's event loop, as ``mockfuse serve`` does when uvloop is installed: what the loop
+alone is worth. Usage:
 bare_ingestion_server.py [--keep] [--uvloop] PORT"""
 
 import asyncio
@@ -31,8 +32,8 @@ async def ingestion(request: web.Request) -> web.Response:
 async def keeping(request: web.Request) -> web.Response:
     body = await request.read()
     KEPT.append((body, request.headers, request.rel_url))
-    if len(KEPT) % heap.SETTLE_EVERY == 0:
-        heap.settle()
+    if len(KEPT) % heap.FREEZE_EVERY == 0:
+        heap.freeze_survivors()
     return answer(body)
 
 

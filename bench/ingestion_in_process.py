@@ -1,5 +1,5 @@
 """Ingestion's CPU time per request without the network: requests fed to the real aiohttp
-application (``mockfuse serve``'s, its heap settled as ``serve`` settles it, or the bare
+application (``mockfuse serve``'s, its heap frozen as ``serve`` freezes it, or the bare
 handler's) through a transport that only collects the answer, one after another, on the loop
 ``serve`` runs on. No kernel, no wrk and no second process share the measure, so it moves far
 less between runs than ``ingestion_shapes.py`` does on a noisy machine: what to compare two
@@ -7,7 +7,7 @@ versions of mockfuse with (``--baseline``), not what a client sees.
 
 Each server runs in a process of its own per round (rounds interleaved, a fresh process each
 time); each run reports its CPU time (user and system) per request after a warm-up, and the
-pauses of the cyclic collector meanwhile (``serve``'s settlings and any automatic collection):
+pauses of the cyclic collector meanwhile (``serve``'s freezes and any automatic collection):
 how many, their median and longest, and their total per request.
 
     .venv/bin/python bench/ingestion_in_process.py [--rounds 9] [--requests 20000]
@@ -114,8 +114,8 @@ def mockfuse_app() -> Any:
     from mockfuse.capture.services import ServerConfig, Services
     from mockfuse.server import make_app
 
-    app = make_app(services=Services(ServerConfig(settle_heap=True)))  # as ``serve`` makes it
-    heap.settle()
+    app = make_app(services=Services(ServerConfig(freeze_heap=True)))  # as ``serve`` makes it
+    heap.freeze_survivors()
     return app
 
 

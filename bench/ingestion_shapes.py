@@ -41,6 +41,7 @@ from side_by_side import (
     AUTHORIZATION,
     Commands,
     argument_parser,
+    checkout,
     loaded_rounds,
     median_load,
     paired_ratio,
@@ -122,9 +123,7 @@ def servers(baseline: str | None = None) -> Commands:
     serve = [sys.executable, "-m", "mockfuse", "serve", "--port"]
     bounded = [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000", "--port"]
     bare = [sys.executable, str(HERE / "bare_ingestion_server.py")]
-    # Each checkout's mockfuse first on the path, whatever the environment has installed and
-    # whichever folder the bench runs from (PYTHONSAFEPATH, Python 3.11+: no cwd on the path).
-    this = {"PYTHONPATH": str(HERE.parent), "PYTHONSAFEPATH": "1"}
+    this = checkout(HERE.parent)
     commands = {
         "mockfuse": (serve, this),
         "mockfuse --max-requests": (bounded, this),
@@ -134,8 +133,7 @@ def servers(baseline: str | None = None) -> Commands:
         commands["mockfuse, asyncio loop"] = (serve, {**this, "MOCKFUSE_NO_UVLOOP": "1"})
         commands["bare aiohttp, uvloop"] = ([*bare, "--uvloop"], {})
     if baseline:
-        checkout = {"PYTHONPATH": str(Path(baseline).resolve()), "PYTHONSAFEPATH": "1"}
-        commands["baseline"] = (serve, checkout)
+        commands["baseline"] = (serve, checkout(baseline))
     return commands
 
 

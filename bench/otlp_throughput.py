@@ -4,7 +4,10 @@ one run. mockfuse answers once an export is decoded and its ids checked, and map
 when the tenant is first read (no one reads here: what an exporter under load sees). Prints
 the requests per second of each, per round, then medians and their ratio. Needs wrk.
 
-    .venv/bin/python bench/otlp_throughput.py [--rounds 3] [--seconds 10]
+    .venv/bin/python bench/otlp_throughput.py [--rounds 3] [--seconds 10] [--baseline DIR]
+
+``--baseline`` runs another checkout of mockfuse beside this one, for a change's before and
+after in one run.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 from otlp_mapping import SPANS, export
-from side_by_side import AUTHORIZATION, load_arguments, median_rates
+from side_by_side import AUTHORIZATION, argument_parser, checkout, median_rates
 
 HERE = Path(__file__).resolve().parent
 
@@ -33,7 +36,9 @@ end
 
 
 def main() -> None:
-    args = load_arguments(__doc__)
+    parser = argument_parser(__doc__)
+    parser.add_argument("--baseline", help="a checkout of mockfuse to run beside this one")
+    args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp())
     body = folder / "export.pb.gz"
@@ -42,16 +47,17 @@ def main() -> None:
     script = folder / "post.lua"
     script.write_text(LUA.replace("AUTH", AUTHORIZATION).replace("BODY", str(body)))
 
+    # Bounded retention: a load test must not grow the store without end.
+    serve = [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000", "--port"]
     commands = {
-        # Bounded retention: a load test must not grow the store without end.
-        "mockfuse": (
-            [sys.executable, "-m", "mockfuse", "serve", "--max-requests", "2000", "--port"],
-            {},
-        ),
+        "mockfuse": (serve, checkout(HERE.parent)),
         "bare aiohttp": ([sys.executable, str(HERE / "bare_otlp_server.py")], {}),
     }
+    if args.baseline:
+        commands["baseline"] = (serve, checkout(args.baseline))
     medians = median_rates(commands, script, args.rounds, args.seconds)
-    print(f"ratio mockfuse / bare aiohttp: {medians['mockfuse'] / medians['bare aiohttp']:.2f}")
+    for name in [name for name in commands if name != "bare aiohttp"]:
+        print(f"ratio {name} / bare aiohttp: {medians[name] / medians['bare aiohttp']:.2f}")
 
 
 if __name__ == "__main__":

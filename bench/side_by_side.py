@@ -115,6 +115,13 @@ def argument_parser(description: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+def checkout(folder: Path | str) -> dict[str, str]:
+    """The environment that runs the mockfuse of the checkout in ``folder``, whatever the
+    environment has installed and whichever folder the bench runs from (PYTHONSAFEPATH,
+    Python 3.11+: no cwd on the path)."""
+    return {"PYTHONPATH": str(Path(folder).resolve()), "PYTHONSAFEPATH": "1"}
+
+
 def load_arguments(description: str | None) -> argparse.Namespace:
     return argument_parser(description).parse_args()
 

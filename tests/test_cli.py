@@ -81,9 +81,9 @@ def test_serve_prints_its_url_and_env_and_stops_cleanly_on_a_signal(stop_signal,
         assert "mockfuse stopped" in process.stdout.read()
 
 
-def test_serve_settles_the_heap_before_it_listens():
+def test_serve_freezes_the_heap_before_it_listens():
     # The objects its imports made are out of the collector's sight before the first request,
-    # so that the first settling under load is as short as the others.
+    # so that the first freeze under load is as short as the others.
     script = """
 import gc
 from mockfuse import cli

@@ -144,20 +144,20 @@ def test_a_fault_making_one_requests_events_is_noted_and_costs_no_other():
     assert first.note == "its events could not be made: ValueError('unmappable')"
 
 
-def test_a_store_that_settles_the_heap_keeps_what_it_holds_out_of_the_collectors_walks():
+def test_a_store_that_freezes_the_heap_keeps_what_it_holds_out_of_the_collectors_walks():
     frozen_before = gc.get_freeze_count()
     try:
-        settled = Store(settle_heap=True)
-        for index in range(heap.SETTLE_EVERY):
-            capture(settled, events=[event(f"e{index}")])
+        frozen = Store(freeze_heap=True)
+        for index in range(heap.FREEZE_EVERY):
+            capture(frozen, events=[event(f"e{index}")])
         assert gc.get_freeze_count() > frozen_before
-        assert len(settled.events(KEY)) == heap.SETTLE_EVERY  # nothing lost by freezing
+        assert len(frozen.events(KEY)) == heap.FREEZE_EVERY  # nothing lost by freezing
 
         gc.unfreeze()
         frozen_before = gc.get_freeze_count()
-        unsettled = Store()  # the fixture's: the test process's heap is not its own
-        for index in range(heap.SETTLE_EVERY):
-            capture(unsettled, events=[event(f"e{index}")])
+        unfrozen = Store()  # the fixture's: the test process's heap is not its own
+        for index in range(heap.FREEZE_EVERY):
+            capture(unfrozen, events=[event(f"e{index}")])
         assert gc.get_freeze_count() == frozen_before
     finally:
         gc.unfreeze()
@@ -170,20 +170,20 @@ class Cycle:
         self.itself = self
 
 
-def test_settling_collects_garbage_whichever_generation_it_reached():
+def test_freezing_collects_garbage_whichever_generation_it_reached():
     try:
-        heap.settle()  # from here, nothing unseen is in the oldest generation
+        heap.freeze_survivors()  # from here, nothing unseen is in the oldest generation
         young = Cycle()
         young_gone = weakref.ref(young)
         del young
-        heap.settle()
+        heap.freeze_survivors()
         assert young_gone() is None
 
         promoted = Cycle()
         promoted_gone = weakref.ref(promoted)
         gc.collect(1)  # as an automatic collection does: survivors move to the oldest
         del promoted
-        heap.settle()
+        heap.freeze_survivors()
         assert promoted_gone() is None  # not frozen with the survivors
     finally:
         gc.unfreeze()

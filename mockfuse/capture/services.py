@@ -43,7 +43,7 @@ class ServerConfig:
     # Every capture appended here before its answer, and replayed from here at start.
     journal: Path | None = None
     # A server with its own process (``serve``) keeps collector pauses short: mockfuse.capture.heap.
-    settle_heap: bool = False
+    freeze_heap: bool = False
     # Required (as a Bearer token) on the admin API when set.
     admin_token: str | None = None
 
@@ -75,7 +75,7 @@ class Services:
             max_requests=self.config.max_requests,
             models=self.models,
             score_configs=self.score_configs,
-            settle_heap=self.config.settle_heap,
+            freeze_heap=self.config.freeze_heap,
         )
         if self.config.journal is not None:
             for capture in replay(self.config.journal):

@@ -75,20 +75,20 @@ class Store:
         journal: Journal | None = None,
         models: ModelBook | None = None,
         score_configs: ScoreConfigBook | None = None,
-        settle_heap: bool = False,
+        freeze_heap: bool = False,
     ) -> None:
         """``max_requests`` bounds each tenant's request log (and the events of the requests
         it drops), for a long-running ``serve``; ``journal`` receives every capture;
         ``models`` prices observations and ``score_configs`` fill in scores that name a
-        config when they are read; with ``settle_heap`` (``serve``), the heap is settled
-        every ``mockfuse.capture.heap.SETTLE_EVERY`` captures, so that collections stay short."""
+        config when they are read; with ``freeze_heap`` (``serve``), the heap's survivors are frozen
+        every ``mockfuse.capture.heap.FREEZE_EVERY`` captures, so that collections stay short."""
         if max_requests is not None and max_requests < 1:
             raise ValueError("max_requests must be at least 1")
         self.max_requests = max_requests
         self.journal = journal
         self.models = models or ModelBook()
         self.score_configs = score_configs or ScoreConfigBook("mockfuse-project")
-        self.settle_heap = settle_heap
+        self.freeze_heap = freeze_heap
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._tenants: dict[str | None, Tenant] = {}
@@ -185,11 +185,11 @@ class Store:
         self.admit(arrival, tenant=public_key if tenant is None else tenant)
 
     def _next_seq(self) -> int:
-        """The next request's sequence number; every ``SETTLE_EVERY`` requests, with
-        ``settle_heap``, the heap is settled first. The caller holds the lock."""
+        """The next request's sequence number; every ``FREEZE_EVERY`` requests, with
+        ``freeze_heap``, the heap's survivors are frozen first. The caller holds the lock."""
         self._seq += 1
-        if self.settle_heap and self._seq % heap.SETTLE_EVERY == 0:
-            heap.settle()
+        if self.freeze_heap and self._seq % heap.FREEZE_EVERY == 0:
+            heap.freeze_survivors()
         return self._seq
 
     @staticmethod

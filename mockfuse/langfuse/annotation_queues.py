@@ -171,10 +171,6 @@ class AnnotationQueueBook:
             self._assignments.get(tenant, set()).discard((queue_id, spec["userId"]))
         return {"success": True}
 
-    def assignees(self, tenant: str | None, queue_id: str) -> list[str]:
-        with self._lock:
-            return sorted(u for q, u in self._assignments.get(tenant, set()) if q == queue_id)
-
     def forget(self, tenant: str | None) -> None:
         with self._lock:
             self._queues.pop(tenant, None)
