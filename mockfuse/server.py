@@ -29,12 +29,14 @@ from mockfuse.api import (
     media,
     metrics,
     models,
+    observations,
     otel,
     projects,
     prompts,
-    read,
     score_configs,
     scores,
+    sessions,
+    traces,
 )
 from mockfuse.api.exchange import ONE_MEGABYTE, SERVICES, Exchange
 from mockfuse.api.paging import not_found
@@ -77,7 +79,7 @@ def _add_routes(app: web.Application, table: web.RouteTableDef) -> None:
 
 
 # Langfuse's routes, one module a resource: health and projects first, ingestion next, as
-# clients call them; the read API after the resources whose paths it shares a prefix with.
+# clients call them.
 LANGFUSE_ROUTES = (
     health.routes,
     projects.routes,
@@ -92,7 +94,9 @@ LANGFUSE_ROUTES = (
     score_configs.routes,
     comments.routes,
     annotation_queues.routes,
-    read.routes,
+    traces.routes,
+    observations.routes,
+    sessions.routes,
     metrics.routes,
 )
 

@@ -17,8 +17,9 @@ from typing import Any
 from aiohttp import web
 
 from mockfuse.api.paging import bad_query, cursor_paged
-from mockfuse.api.read import Reading, in_time_range, meeting_filter, reading, score_v3
+from mockfuse.api.reading import Reading, in_time_range, meeting_filter, reading
 from mockfuse.api.routing import Routes
+from mockfuse.api.scores import score_v3
 from mockfuse.langfuse.experiments import experiments_of
 
 routes = Routes()

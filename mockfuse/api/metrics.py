@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from mockfuse.api.paging import bad_query, paged
-from mockfuse.api.read import ReadHandler, Reading, in_time_range, reading
+from mockfuse.api.reading import ReadHandler, Reading, in_time_range, reading
 from mockfuse.api.routing import Routes
 from mockfuse.langfuse.metrics import MetricsQueryError, run_query
 from mockfuse.langfuse.projection import Entity
