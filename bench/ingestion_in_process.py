@@ -175,11 +175,14 @@ def run_one(name: str, count: int, shape: str) -> None:
 
 
 def measured(name: str, count: int, shape: str, checkout: Path | None) -> dict[str, float]:
+    """One run in a fresh process; a baseline checkout's run is its own bench's, which makes
+    its app as that version of mockfuse makes it."""
     kind = "mockfuse" if checkout is not None else name
     path = checkout or HERE.parent
+    bench = path / "bench"
     done = subprocess.run(
-        [sys.executable, __file__, "--run", kind, str(count), shape],
-        env={**os.environ, "PYTHONPATH": f"{path}{os.pathsep}{HERE}", "PYTHONSAFEPATH": "1"},
+        [sys.executable, str(bench / Path(__file__).name), "--run", kind, str(count), shape],
+        env={**os.environ, "PYTHONPATH": f"{path}{os.pathsep}{bench}", "PYTHONSAFEPATH": "1"},
         capture_output=True,
         text=True,
         check=True,

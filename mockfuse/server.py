@@ -7,9 +7,7 @@ free port, point clients at ``url`` and read what arrived.
 from __future__ import annotations
 
 import asyncio
-import functools
 import hmac
-import logging
 import threading
 from collections.abc import Awaitable, Callable
 from types import TracebackType
@@ -40,41 +38,19 @@ from mockfuse.api import (
 )
 from mockfuse.api.exchange import ONE_MEGABYTE, SERVICES, Exchange
 from mockfuse.api.paging import not_found
-from mockfuse.api.routing import Access, Route, open_exchange, path_handlers
+from mockfuse.api.routing import Access, Route, never_a_crash, open_exchange, path_handlers
 from mockfuse.capture.services import ServerConfig, Services
 from mockfuse.capture.store import Store
 from mockfuse.testing.tenant import MockfuseTenant
 
-logger = logging.getLogger("mockfuse")
-
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def _never_a_crash(handler: Handler) -> Handler:
-    """A bug in mockfuse answers 500 with JSON and leaves the server serving. Wrapped around
-    each route's handler once, rather than installed as a middleware, which aiohttp wraps
-    anew for every request."""
-
-    @functools.wraps(handler)
-    async def guarded(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except web.HTTPException:
-            raise
-        except (asyncio.CancelledError, ConnectionResetError):
-            raise
-        except Exception:
-            logger.exception("mockfuse failed on %s %s", request.method, request.path)
-            return web.json_response({"error": "Internal Server Error"}, status=500)
-
-    return guarded
 
 
 def _add_routes(app: web.Application, table: web.RouteTableDef) -> None:
     """mockfuse's own routes (admin API, viewer, blob storage's stand-ins): plain aiohttp."""
     for route in table:
         assert isinstance(route, web.RouteDef)
-        handler = _never_a_crash(route.handler)
+        handler = never_a_crash(route.handler)
         app.router.add_route(route.method, route.path, handler, **route.kwargs)
 
 
@@ -182,11 +158,11 @@ def make_app(
     )
     app[SERVICES] = services
     for path, handler in path_handlers(LANGFUSE_ROUTES):
-        app.router.add_route("*", path, _never_a_crash(handler))
+        app.router.add_route("*", path, handler)
     for table in (media.blob_routes, admin.routes, viewer.routes):
         _add_routes(app, table)
     viewer.install(app)
-    app.router.add_route("*", "/{tail:.*}", _never_a_crash(_unknown_route))
+    app.router.add_route("*", "/{tail:.*}", never_a_crash(_unknown_route))
     return app
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import functools
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
@@ -25,6 +27,8 @@ from aiohttp import web
 from mockfuse.api.exchange import ONE_MEGABYTE, SERVICES, Exchange
 from mockfuse.capture.services import ServerConfig
 from mockfuse.langfuse.auth import AuthError, Principal
+
+logger = logging.getLogger("mockfuse")
 
 
 class Access(enum.Enum):
@@ -168,18 +172,46 @@ async def _read_body(request: web.Request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+def never_a_crash(handler: AiohttpHandler) -> AiohttpHandler:
+    """A bug in mockfuse answers 500 with JSON and leaves the server serving. Wrapped around
+    each of mockfuse's own routes once, rather than installed as a middleware, which aiohttp
+    wraps anew for every request (Langfuse's routes have it built in: ``serving``)."""
+
+    @functools.wraps(handler)
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except (web.HTTPException, asyncio.CancelledError, ConnectionResetError):
+            raise
+        except Exception:
+            return _crashed(request)
+
+    return guarded
+
+
+def _crashed(request: web.Request) -> web.Response:
+    logger.exception("mockfuse failed on %s %s", request.method, request.path)
+    return web.json_response({"error": "Internal Server Error"}, status=500)
+
+
 def serving(by_method: dict[str, Route]) -> AiohttpHandler:
     """The aiohttp handler of one path: the route of the request's method, opened by its
-    policy, or the 405 that a method the path does not serve gets."""
+    policy, or the 405 that a method the path does not serve gets; a bug answers 500 as
+    ``never_a_crash`` does (built in rather than wrapped: one coroutine less a request)."""
     methods = tuple(by_method)
 
     async def serve(request: web.Request) -> web.StreamResponse:
-        route = by_method.get(request.method)
-        exchange = await open_exchange(request, route, methods)
-        if not isinstance(exchange, Exchange):  # cheaper than against web.Response, an ABC
-            return exchange
-        assert route is not None  # a method no route serves was answered 405
-        return await route.handler(exchange)
+        try:
+            route = by_method.get(request.method)
+            exchange = await open_exchange(request, route, methods)
+            if not isinstance(exchange, Exchange):  # cheaper than against web.Response, an ABC
+                return exchange
+            assert route is not None  # a method no route serves was answered 405
+            return await route.handler(exchange)
+        except (web.HTTPException, asyncio.CancelledError, ConnectionResetError):
+            raise
+        except Exception:
+            return _crashed(request)
 
     return serve
 
