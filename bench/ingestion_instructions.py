@@ -13,6 +13,10 @@ misses, fresh pages: see ``memory.py fresh-pages``). The ratio is the bare handl
 over the server's, so that it reads like a rate's. Needs valgrind and wrk.
 
     .venv/bin/python bench/ingestion_instructions.py [--seconds 10] [--shape "1 event"]
+        [--baseline DIR] [--server mockfuse]
+
+``--baseline`` counts another checkout of mockfuse beside this one; ``--server`` counts only
+the servers named (the bare handler is always counted: it is the floor).
 """
 
 from __future__ import annotations
@@ -74,8 +78,13 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--shape", action="append", choices=list(SHAPES), help="repeatable")
+    parser.add_argument("--baseline", help="a checkout of mockfuse to count beside this one")
+    parser.add_argument("--server", action="append", help="only these servers (repeatable)")
     args = parser.parse_args()
-    commands = servers()
+    commands = servers(args.baseline)
+    if args.server:
+        wanted = {*args.server, "bare aiohttp", *(["baseline"] if args.baseline else [])}
+        commands = {name: command for name, command in commands.items() if name in wanted}
     folder = Path(tempfile.mkdtemp())
     table = []
     for shape in args.shape or SHAPES:

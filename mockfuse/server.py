@@ -124,7 +124,7 @@ _UNSERVED = Route("*", "/{tail:.*}", _not_served, access=Access.OPEN)
 
 async def _unknown_route(request: web.Request) -> web.StreamResponse:
     served = await _served_without_trailing_slash(request)  # before the body is read
-    exchange = await open_exchange(request, _UNSERVED, (request.method,))
+    exchange = await open_exchange(request, _UNSERVED, ONE_MEGABYTE, (request.method,))
     if not isinstance(exchange, Exchange):
         return exchange
     if served is not None:
@@ -157,7 +157,7 @@ def make_app(
         middlewares=[_admin_token] if services.config.admin_token is not None else [],
     )
     app[SERVICES] = services
-    for path, handler in path_handlers(LANGFUSE_ROUTES):
+    for path, handler in path_handlers(LANGFUSE_ROUTES, services.config):
         app.router.add_route("*", path, handler)
     for table in (media.blob_routes, admin.routes, viewer.routes):
         _add_routes(app, table)

@@ -17,7 +17,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from mockfuse.capture import heap
 from mockfuse.capture.journal import Journal, replay
-from mockfuse.capture.requests import Arrival, KeptJson, Made, Make, made
+from mockfuse.capture.requests import Arrival, KeptJson, Made, Make, Query, made
 from mockfuse.capture.store import Store
 
 KEY = "pk-lf-store"
@@ -64,7 +64,7 @@ def admit(
         public_key=KEY,
         method="POST",
         path=path,
-        query=query or {},
+        url=Query(query or {}),
         headers=headers or {},
         raw_body=body.text or b"",
         body=body,

@@ -18,14 +18,16 @@ from aiohttp import web
 from multidict import CIMultiDict, MultiMapping
 
 from mockfuse.capture.faults import MALFORMED_BODY, FaultRule
-from mockfuse.capture.requests import Arrival, KeptJson, Make, kept_events, made
+from mockfuse.capture.requests import NOTHING, Arrival, KeptJson, Make, kept_events, made
 from mockfuse.capture.services import Services
+from mockfuse.capture.windows import Placement
 from mockfuse.langfuse.auth import Principal
 from mockfuse.langfuse.ingestion.marks import Mark, mark_of
 from mockfuse.langfuse.ingestion.schema import INVALID
 from mockfuse.langfuse.projection import StoredEvent
 
 SERVICES = web.AppKey("mockfuse_services", Services)
+NO_EVENTS = made(())
 
 ONE_MEGABYTE = 1_048_576  # Next.js's default body limit, which Langfuse's other routes keep
 # The largest body any route takes: the Python OTLP exporter's own ceiling (max_request_size,
@@ -119,47 +121,33 @@ class Exchange:
         self,
         status: int,
         response: KeptJson,
-        *,
-        body: Any = None,
-        events: Sequence[StoredEvent] = (),
-        note: str | None = None,
-        later: tuple[Make, int] | None = None,
+        body: KeptJson,
+        note: str | None,
+        make: Make,
+        carries: int,
+        placement: Placement | None = None,
     ) -> None:
-        """Admit this request to the store with the answer it gets (``Store.admit``): with
-        the events the route judged, or ``later``, how to make them at the first read and
-        how many the request carries."""
+        """Admit this request to the store with the answer it got (``Store.admit``): its
+        events are ``make``'s, and it carries ``carries`` of them as far as is known now."""
         if note is None and self.fault is not None:
             note = self.fault.describe()
-        text = self.body_text if body is self.parsed_body else None
-        kept_body = body if isinstance(body, KeptJson) else KeptJson.of(body, text)
-        placement = None
-        windows = self.services.windows
-        if windows.is_windowed(self.public_key):
-            marks = self.placement_marks
-            if marks is None and later is None:
-                marks = [mark_of(event) for event in events]  # while they are decoded
-            placement = windows.placement(self.public_key, marks)
-        if later is None:
-            kept = kept_events(events, body, text)
-            later = made(kept), len(kept)
-        make, carries = later
         request = self.request
         arrival = Arrival(
             time.time(),
             self.public_key,
             request.method,
             request.path,
-            request.query,
+            request.rel_url,
             request.headers,
             self.raw_body,
-            kept_body,
+            body,
             status,
             response,
             note,
             carries,
             make,
         )
-        self.services.store.admit(arrival, tenant=self.tenant, placement=placement)
+        self.services.store.admit(arrival, self.tenant, placement)
 
     def answer(
         self,
@@ -171,9 +159,27 @@ class Exchange:
         note: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> web.Response:
-        """Log the exchange, store the events it carried and answer ``payload`` as JSON."""
+        """Log the exchange, store the events it carried (``body``'s, when it decoded them
+        from its JSON text: kept as references into it) and answer ``payload`` as JSON."""
         text = encode_json(payload)
-        self._admit(status, KeptJson(text=text), body=body, events=events, note=note)
+        body_text = self.body_text if body is self.parsed_body else None
+        placement = None
+        windows = self.services.windows
+        if events and windows.is_windowed(self.public_key):
+            marks = self.placement_marks
+            if marks is None:
+                marks = [mark_of(event) for event in events]  # while they are decoded
+            placement = windows.placement(self.public_key, marks)
+        kept = kept_events(events, body, body_text)
+        self._admit(
+            status,
+            KeptJson(text=text),
+            KeptJson.of(body, body_text),
+            note,
+            made(kept),
+            len(kept),
+            placement,
+        )
         return _json_response(status, text, headers)
 
     def answer_later(
@@ -190,14 +196,16 @@ class Exchange:
         """Answer ``status`` with ``answer`` (JSON text) and leave the request's events to
         ``make`` at the first read (an export's spans are mapped, a batch judged again from
         its text); the request carries ``carries`` events as far as is known now. The log
-        keeps ``kept_answer`` as the answer, unless ``make`` gives it again."""
-        self._admit(status, kept_answer, body=body, note=note, later=(make, carries))
+        keeps ``kept_answer`` as the answer, unless ``make`` gives it again. For a key whose
+        tests each have a window, the store makes them at once to place them."""
+        placement = self.services.windows.placement(self.public_key)
+        self._admit(status, kept_answer, body, note, make, carries, placement)
         return _json_response(status, answer)
 
     def answer_empty(self, status: int, headers: dict[str, str] | None = None) -> web.Response:
         """Log the exchange and answer ``status`` with no body (204, as a delete answers;
         a redirect, with its ``Location`` in ``headers``)."""
-        self._admit(status, KeptJson())
+        self._admit(status, NOTHING, NOTHING, None, NO_EVENTS, 0)
         return web.Response(status=status, headers=headers)
 
     def answer_invalid(self, *errors: str, body: Any = None) -> web.Response:
@@ -253,13 +261,14 @@ class Exchange:
         except ValueError:
             body = None
         if rule.drop:
-            self._admit(0, KeptJson(), body=body, note=note)
+            self._admit(0, NOTHING, KeptJson.of(body), note, NO_EVENTS, 0)
             if self.request.transport is not None:
                 self.request.transport.abort()
             raise ConnectionResetError(note)
         status = rule.status or 200
         if rule.malformed:
-            self._admit(status, KeptJson(value=MALFORMED_BODY), body=body, note=note)
+            kept_answer = KeptJson(value=MALFORMED_BODY)
+            self._admit(status, kept_answer, KeptJson.of(body), note, NO_EVENTS, 0)
             return web.Response(status=status, text=MALFORMED_BODY, content_type="application/json")
         headers = {"Retry-After": str(rule.retry_after)} if rule.retry_after is not None else None
         payload = {"message": "mockfuse fault rule", "error": f"InjectedFault{status}"}

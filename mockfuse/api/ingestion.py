@@ -17,7 +17,7 @@ from aiohttp import web
 
 from mockfuse.api.exchange import Exchange, TooLarge, encode_json
 from mockfuse.api.routing import Access, Routes, server_body_limit
-from mockfuse.capture.requests import KeptJson, Made
+from mockfuse.capture.requests import NOTHING, KeptJson, Made
 from mockfuse.langfuse.ingestion.batch import judge_batch
 from mockfuse.langfuse.ingestion.fast import accept_batch, accepted_structs
 from mockfuse.langfuse.ingestion.marks import Mark
@@ -52,7 +52,7 @@ async def ingestion(exchange: Exchange) -> web.Response:
                         body=KeptJson(text=text),
                         make=partial(_batch_again, text),
                         carries=len(batch),
-                        kept_answer=KeptJson(),  # made again with the events
+                        kept_answer=NOTHING,  # made again with the events
                     )
             else:
                 marks: list[Mark] = []

@@ -29,7 +29,7 @@ from typing import Any
 
 from mockfuse.capture import heap
 from mockfuse.capture.journal import Journal
-from mockfuse.capture.requests import Arrival, CapturedRequest, KeptJson, Made, made
+from mockfuse.capture.requests import Arrival, CapturedRequest, KeptJson, Made, Query, made
 from mockfuse.capture.windows import Placement
 from mockfuse.langfuse.models import ModelBook, calculated_costs
 from mockfuse.langfuse.projection import (
@@ -55,9 +55,9 @@ class Tenant:
     stored_by_request: dict[int, list[StoredEvent]] = field(default_factory=dict)
     evicted_requests: int = 0
     evicted_events: int = 0
-    # Requests admitted and not yet settled, oldest first, each with its sequence number;
-    # every one is newer than every request in ``requests``.
-    arrivals: list[tuple[int, Arrival]] = field(default_factory=list)
+    # Requests admitted and not yet settled, oldest first; every one is newer than every
+    # request in ``requests``.
+    arrivals: list[Arrival] = field(default_factory=list)
 
 
 def _copy(data: Any) -> Any:
@@ -102,7 +102,7 @@ class Store:
     # -- writing ---------------------------------------------------------------------------
 
     def admit(
-        self, arrival: Arrival, *, tenant: str | None, placement: Placement | None = None
+        self, arrival: Arrival, tenant: str | None, placement: Placement | None = None
     ) -> None:
         """Keep one request as it arrived, for ``tenant``; it is settled at the tenant's
         next read. With ``placement`` (a key whose tests each have a window: see
@@ -110,9 +110,9 @@ class Store:
         that placement names; the request is kept in every tenant that got one of them. A
         journal records the request with its events before it is answered."""
         with self._lock:
-            seq = self._next_seq()
+            arrival.seq = self._next_seq()
             if self.journal is None and placement is None:
-                self._keep(tenant, seq, arrival)
+                self._keep(tenant, arrival)
             else:
                 arrival, result = arrival.made_now()
                 if self.journal is not None:
@@ -120,14 +120,14 @@ class Store:
                 events = list(result.events)
                 groups = placement(events) if placement is not None and events else []
                 if not groups:
-                    self._keep(tenant, seq, arrival)
+                    self._keep(tenant, arrival)
                 for name, group in groups:
-                    self._keep(name, seq, arrival.with_events(group, result))
+                    self._keep(name, arrival.with_events(group, result))
             self._notify()
 
-    def _keep(self, name: str | None, seq: int, arrival: Arrival) -> None:
+    def _keep(self, name: str | None, arrival: Arrival) -> None:
         kept = self._tenant(name)
-        kept.arrivals.append((seq, arrival))
+        kept.arrivals.append(arrival)
         if self.max_requests is not None:
             self._evict(kept, self.max_requests)
 
@@ -138,7 +138,7 @@ class Store:
                 "public_key": arrival.public_key,
                 "method": arrival.method,
                 "path": arrival.path,
-                "query": dict(arrival.query),
+                "query": dict(arrival.url.query),
                 "headers": dict(arrival.headers),
                 "raw_body": arrival.raw_body,
                 "body": arrival.body.get(),
@@ -172,7 +172,7 @@ class Store:
             public_key=public_key,
             method=method,
             path=path,
-            query=query,
+            url=Query(query),
             headers=headers,
             raw_body=raw_body,
             body=KeptJson.of(body),
@@ -182,7 +182,7 @@ class Store:
             carries=len(events),
             make=made(events),
         )
-        self.admit(arrival, tenant=public_key if tenant is None else tenant)
+        self.admit(arrival, public_key if tenant is None else tenant)
 
     def _next_seq(self) -> int:
         """The next request's sequence number; every ``FREEZE_EVERY`` requests, with
@@ -210,10 +210,10 @@ class Store:
         """Make the tenant's arrivals into log entries and store their events, oldest first.
         The caller holds the lock."""
         arrivals, tenant.arrivals = tenant.arrivals, []
-        for seq, arrival in arrivals:
-            request, events = arrival.settle(seq)
+        for arrival in arrivals:
+            request, events = arrival.settle()
             tenant.requests.append(request)
-            self._store_events(tenant, seq, events)
+            self._store_events(tenant, arrival.seq, events)
         return tenant
 
     def _settled(self, tenant: str | None) -> Tenant | None:
@@ -237,7 +237,7 @@ class Store:
             gone = tenant.arrivals[: excess - logged]
             del tenant.arrivals[: excess - logged]
             tenant.evicted_requests += len(gone)
-            tenant.evicted_events += sum(arrival.carries for _, arrival in gone)
+            tenant.evicted_events += sum(arrival.carries for arrival in gone)
         dropped = tenant.requests[:excess]
         if not dropped:
             return

@@ -24,7 +24,7 @@ import re
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 from mockfuse.langfuse.timestamps import normalize_timestamp, parse_timestamp, seconds_between
 from mockfuse.langfuse.usage import (
@@ -35,7 +35,17 @@ from mockfuse.langfuse.usage import (
     usage_from_body,
 )
 
-Event = dict[str, Any]
+
+class Event(TypedDict):
+    """An ingestion event in Langfuse's envelope: its own id, its type (``trace-create``,
+    ``generation-update``, ...), when the client made it, and the entity's fields."""
+
+    id: str
+    type: str
+    timestamp: str
+    body: dict[str, Any]
+
+
 Entity = dict[str, Any]
 
 

@@ -1,12 +1,13 @@
 """Ingestion's fast path, taken when msgspec is installed (``pip install 'mockfuse[fast]'``).
 
 msgspec decodes a batch straight into typed structs built from the same rules as
-``ingestion_schema``, in C, skipping over each event's input, output and metadata without
-building them. The fast path only ever accepts: when every event of a batch fits, the answer
-is all successes, which is what judging event by event gives; when anything does not fit (an
-invalid event, a score or sdk-log, whose rules look across fields, a timestamp written in a
-form msgspec reads more loosely than Langfuse does), the batch is judged event by event, which
-also words the errors. Either way the client gets the same answer.
+``mockfuse.langfuse.ingestion.schema``, in C, skipping over each event's input, output and
+metadata without building them. The fast path only ever accepts: when every event of a batch
+fits, the answer is all successes, which is what judging event by event gives; when anything
+does not fit (an invalid event, a score or sdk-log, whose rules look across fields, a
+timestamp written in a form msgspec reads more loosely than Langfuse does), the batch is
+judged event by event, which also words the errors. Either way the client gets the same
+answer.
 """
 
 from __future__ import annotations
