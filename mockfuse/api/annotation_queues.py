@@ -116,11 +116,7 @@ async def assign(exchange: Exchange) -> web.Response:
     spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
-    book, tenant, queue_id = (
-        exchange.services.annotation_queues,
-        exchange.tenant,
-        exchange.match("queue_id"),
-    )
+    book, (tenant, queue_id) = exchange.services.annotation_queues, _queue_of(exchange)
     project_id = exchange.services.config.project_id
     return _answered(exchange, lambda: book.assign(tenant, queue_id, spec, project_id), body=spec)
 
@@ -130,9 +126,5 @@ async def unassign(exchange: Exchange) -> web.Response:
     spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
-    book, tenant, queue_id = (
-        exchange.services.annotation_queues,
-        exchange.tenant,
-        exchange.match("queue_id"),
-    )
+    book, (tenant, queue_id) = exchange.services.annotation_queues, _queue_of(exchange)
     return _answered(exchange, lambda: book.unassign(tenant, queue_id, spec), body=spec)
