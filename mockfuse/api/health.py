@@ -20,5 +20,9 @@ async def health(exchange: Exchange) -> web.Response:
 
 @functools.cache
 def _version() -> str:
-    """mockfuse's own version, where Langfuse answers its own."""
-    return metadata.version("mockfuse")
+    """mockfuse's own version, where Langfuse answers its own (as installed: a source tree
+    run without installing has none to tell)."""
+    try:
+        return metadata.version("mockfuse")
+    except metadata.PackageNotFoundError:
+        return "unknown"
