@@ -27,6 +27,7 @@ from mockfuse.server import base_url, make_app, start_site
 from mockfuse.snapshot.compare import describe_difference, find_changes, snapshot_text
 from mockfuse.snapshot.files import read_snapshot, write_snapshot
 from mockfuse.snapshot.views import VIEWS
+from mockfuse.testing.tenant import langfuse_env
 from mockfuse.viewer import VIEWER_PATH
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
@@ -139,12 +140,11 @@ def _banner(config: ServerConfig, port: int) -> str:
         f"trace viewer: {_viewer_url(config, url)}",
         f"admin API: {url}/_mockfuse/",
         f"event loop: {event_loop.name()}",
-        "point Langfuse clients here:",
-        f"  export LANGFUSE_HOST={url}",
-        f"  export LANGFUSE_BASE_URL={url}",
-        f"  export LANGFUSE_BASEURL={url}",
-        f"  export LANGFUSE_PUBLIC_KEY={public_key}",
-        f"  export LANGFUSE_SECRET_KEY={secret_key}",
+        "point Langfuse clients (and OpenTelemetry exporters) here:",
+        *(
+            f"  export {name}={value}"
+            for name, value in langfuse_env(url, public_key, secret_key).items()
+        ),
         "press Ctrl-C to stop",
     ]
     return "\n".join(lines)

@@ -67,6 +67,23 @@ def test_litellm_current_langfuse_logging_is_captured(mockfuse):
     mockfuse.assert_snapshot(ignore=["*metadata.litellm_call_id", "*metadata.response_id"])
 
 
+def test_an_opentelemetry_only_app_reaches_the_fixture_with_no_configuration(mockfuse, monkeypatch):
+    """An exporter made with no arguments, as an app without Langfuse's SDK makes one: the
+    fixture's environment names mockfuse, the traces path and the Basic auth. The general
+    endpoint an app's deployment may also set (its collector) does not take the traces."""
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(OTLPSpanExporter()))
+    with provider.get_tracer("app").start_as_current_span("answer") as span:
+        span.set_attribute("gen_ai.request.model", "gpt-4o")
+    provider.shutdown()
+    [trace] = mockfuse.wait_for(traces=1).traces
+    assert [(o["name"], o["model"]) for o in trace["observations"]] == [("answer", "gpt-4o")]
+    [request] = mockfuse.requests
+    assert (request.path, request.status) == (OTLP, 200)
+    assert request.header("Content-Type") == "application/x-protobuf"
+
+
 def test_a_plain_opentelemetry_exporter_with_genai_attributes_maps_to_observation_types(mockfuse):
     exporter = OTLPSpanExporter(
         endpoint=mockfuse.url + OTLP,

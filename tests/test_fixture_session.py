@@ -74,13 +74,15 @@ def test_separate(mockfuse):
 def test_autostart_names_the_server_before_conftest_imports_anything(pytester, monkeypatch):
     monkeypatch.setenv("LANGFUSE_HOST", "https://cloud.langfuse.com")
     monkeypatch.setenv("LANGFUSE_PUBLIC_KEY", "pk-lf-real")
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "https://cloud.langfuse.com/otel")
     pytester.makeini("[pytest]\nmockfuse_autostart = true\n")
     pytester.makeconftest(
         """
 import os
-AT_IMPORT = {name: os.environ.get(name) for name in (
-    "LANGFUSE_HOST", "LANGFUSE_BASE_URL", "LANGFUSE_BASEURL",
-    "LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY")}
+AT_IMPORT = {
+    name: value for name, value in os.environ.items()
+    if name.startswith(("LANGFUSE_", "OTEL_EXPORTER_OTLP_TRACES_"))
+}
 """
     )
     pytester.makepyfile(
@@ -93,6 +95,35 @@ def test_clients_made_at_import_time_report_to_mockfuse(mockfuse):
 def test_without_the_fixture_too():
     import os
     assert os.environ["LANGFUSE_HOST"] == AT_IMPORT["LANGFUSE_HOST"] != "https://cloud.langfuse.com"
+"""
+    )
+    run(pytester).assert_outcomes(passed=2)
+
+
+def test_autostart_points_an_opentelemetry_exporter_made_at_import_at_each_test(pytester):
+    """An app that exports OTLP and no Langfuse SDK, its exporter made once at import."""
+    pytester.makeini("[pytest]\nmockfuse_autostart = true\n")
+    pytester.makeconftest(
+        """
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+
+PROVIDER = TracerProvider()
+PROVIDER.add_span_processor(SimpleSpanProcessor(OTLPSpanExporter()))
+"""
+    )
+    pytester.makepyfile(
+        """
+import pytest
+from conftest import PROVIDER
+
+@pytest.mark.parametrize("name", ["first", "second"])
+def test_spans_reach_this_tests_window(mockfuse, name):
+    with PROVIDER.get_tracer("app").start_as_current_span(name):
+        pass
+    [trace] = mockfuse.wait_for(traces=1).traces
+    assert [o["name"] for o in trace["observations"]] == [name]
 """
     )
     run(pytester).assert_outcomes(passed=2)

@@ -11,11 +11,12 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from mockfuse.capture.faults import FaultRule
 from mockfuse.capture.requests import CapturedRequest
 from mockfuse.capture.windows import Window
+from mockfuse.langfuse.auth import basic_authorization
 from mockfuse.langfuse.projection import Entity, Event
 from mockfuse.snapshot import normalized_snapshot
 from mockfuse.snapshot.session import SnapshotsOfTest
@@ -29,11 +30,25 @@ Predicate = Callable[["MockfuseTenant"], bool]
 ENV_URL_NAMES = ("LANGFUSE_HOST", "LANGFUSE_BASE_URL", "LANGFUSE_BASEURL")
 
 
+# Where an OpenTelemetry exporter sends traces to Langfuse (its docs: the base URL, then
+# ``/api/public/otel``; a signal's own endpoint variable is used whole, so the traces path).
+OTLP_TRACES_PATH = "/api/public/otel/v1/traces"
+
+
 def langfuse_env(url: str, public_key: str, secret_key: str) -> dict[str, str]:
-    """The environment variables that point every Langfuse client at ``url`` with a key pair."""
+    """The environment variables that point every Langfuse client at ``url`` with a key pair:
+    the Langfuse SDKs and LiteLLM (``LANGFUSE_*``), and any OpenTelemetry exporter over
+    OTLP/HTTP, as Langfuse's docs set one up for an app without its SDK. Those are the traces
+    signal's own variables: they take precedence over the general ``OTEL_EXPORTER_OTLP_*`` an
+    app may also have, and leave its metrics and logs where they were going."""
     env = dict.fromkeys(ENV_URL_NAMES, url)
     env["LANGFUSE_PUBLIC_KEY"] = public_key
     env["LANGFUSE_SECRET_KEY"] = secret_key
+    env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = url + OTLP_TRACES_PATH
+    # Header values are percent-encoded in this variable (the exporters decode them).
+    authorization = quote(basic_authorization(public_key, secret_key), safe="")
+    env["OTEL_EXPORTER_OTLP_TRACES_HEADERS"] = f"Authorization={authorization}"
+    env["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "http/protobuf"  # Langfuse takes no gRPC
     return env
 
 
