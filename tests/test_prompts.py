@@ -74,21 +74,69 @@ def test_clients_create_versions(mockfuse):
     created = post_json(
         mockfuse,
         "/api/public/v2/prompts",
-        {"name": "new", "prompt": "v1", "labels": ["production"]},
+        {"name": "created", "prompt": "v1", "labels": ["production"]},
     )
     assert (created.status_code, created.json()["version"]) == (200, 1)
     post_json(
         mockfuse,
         "/api/public/v2/prompts",
-        {"name": "new", "prompt": "v2", "commitMessage": "shorter"},
+        {"name": "created", "prompt": "v2", "commitMessage": "shorter"},
     )
-    latest = fetch(mockfuse, "new", label="latest").json()
+    latest = fetch(mockfuse, "created", label="latest").json()
     assert (latest["version"], latest["commitMessage"]) == (2, "shorter")
-    assert fetch(mockfuse, "new").json()["prompt"] == "v1"
+    assert fetch(mockfuse, "created").json()["prompt"] == "v1"
     bad = post_json(
         mockfuse, "/api/public/v2/prompts", {"name": "x", "type": "chat", "prompt": "not a list"}
     )
     assert bad.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("spec", "error"),
+    [
+        ({"name": "", "prompt": "p"}, "name: Text cannot be empty"),
+        ({"name": "new", "prompt": "p"}, "name: Prompt name cannot be 'new'"),
+        ({"name": "a|b", "prompt": "p"}, "name: Prompt name cannot contain '|' character"),
+        ({"name": "/a", "prompt": "p"}, "name: Name cannot start with a slash"),
+        ({"name": "a//b", "prompt": "p"}, "name: Name cannot contain consecutive slashes"),
+        ({"name": "<b>x</b>", "prompt": "p"}, "name: Text cannot contain HTML tags"),
+        (
+            {"name": "c", "type": "chat", "prompt": [{"role": "user", "content": True}]},
+            "prompt.0: Invalid input",
+        ),
+        (
+            {"name": "c", "type": "chat", "prompt": [{"type": "placeholder", "name": "1st"}]},
+            "prompt.0: name: Placeholder name must start with a letter and contain only "
+            "alphanumeric characters and underscores",
+        ),
+        (
+            {"name": "t", "prompt": "p", "labels": ["Staging"]},
+            "labels.0: Label must be lowercase alphanumeric with optional underscores, "
+            "hyphens, or periods",
+        ),
+    ],
+)
+def test_prompts_langfuse_refuses_are_refused_with_its_words(mockfuse, spec, error):
+    """Langfuse's CreatePromptSchema: what it refuses is a 400 naming the field, and nothing
+    is stored."""
+    refused = post_json(mockfuse, "/api/public/v2/prompts", spec)
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"message": "Invalid request data", "errors": [error]},
+    )
+    assert get(mockfuse, "/api/public/v2/prompts").json()["data"] == []
+
+
+def test_chat_prompts_keep_placeholders_and_names_are_trimmed(mockfuse):
+    messages = [
+        {"role": "system", "content": "Be brief."},
+        {"type": "placeholder", "name": "history"},
+        {"type": "chatmessage", "role": "user", "content": "{{question}}"},
+    ]
+    spec = {"name": " folder/chat ", "type": "chat", "prompt": messages}
+    created = post_json(mockfuse, "/api/public/v2/prompts", spec)
+    assert (created.status_code, created.json()["name"]) == (200, "folder/chat")
+    assert fetch(mockfuse, "folder/chat", label="latest").json()["prompt"] == messages
 
 
 def test_the_admin_api_registers_prompts_for_one_tenant(mockfuse):

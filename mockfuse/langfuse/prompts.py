@@ -9,6 +9,7 @@ registered without a public key are served to every tenant; a tenant's own come 
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from collections.abc import Iterable
@@ -25,17 +26,75 @@ class PromptError(ValueError):
     pass
 
 
-def _validate(name: Any, prompt: Any, prompt_type: Any) -> None:
-    if not isinstance(name, str) or not name:
-        raise PromptError("name must be a non-empty string")
+# Langfuse's CreatePromptSchema, rule for rule: packages/shared/src/features/prompts/
+# (types.ts, validation.ts, constants.ts), features/folders/validation.ts, utils/zod.ts and
+# server/llm/types.ts (PromptChatMessageSchema) of langfuse/langfuse at 62751446.
+RESERVED_NAMES = ("new", "metrics", "prompt-detail")
+_HTML_TAG = re.compile(r"<[^<>]*>")
+_LABEL = re.compile(r"[a-z0-9_\-.]+")
+LABEL_MAX_LENGTH = 36
+_PLACEHOLDER_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")
+COMMIT_MESSAGE_MAX_LENGTH = 500
+
+
+def checked_name(name: Any) -> str:
+    """A prompt name as Langfuse keeps it (trimmed), or PromptError with its words."""
+    if not isinstance(name, str):
+        raise PromptError("name: Expected string")
+    for broken, message in (
+        (not name, "Text cannot be empty"),
+        (_HTML_TAG.search(name) is not None, "Text cannot contain HTML tags"),
+        ("|" in name, "Prompt name cannot contain '|' character"),
+        (name.startswith("/"), "Name cannot start with a slash"),
+        ("//" in name, "Name cannot contain consecutive slashes"),
+        (name.endswith("/"), "Name cannot end with a slash"),
+        (not name.strip(), "Name cannot be empty"),
+        (name.strip() in RESERVED_NAMES, f"Prompt name cannot be '{name.strip()}'"),
+    ):
+        if broken:
+            raise PromptError(f"name: {message}")
+    return name.strip()
+
+
+def _message_problem(message: Any) -> str | None:
+    """Why ``message`` is neither a chat message (a string role and content, other keys
+    allowed) nor a placeholder; None when it is one."""
+    if isinstance(message, dict):
+        if isinstance(message.get("role"), str) and isinstance(message.get("content"), str):
+            return None
+        name = message.get("name")
+        if message.get("type") == "placeholder" and isinstance(name, str):
+            if _PLACEHOLDER_NAME.fullmatch(name):
+                return None
+            return (
+                "name: Placeholder name must start with a letter and contain only "
+                "alphanumeric characters and underscores"
+            )
+    return "Invalid input"
+
+
+def _validate(prompt: Any, prompt_type: Any, labels: list[str], commit: Any) -> None:
     if prompt_type not in PROMPT_TYPES:
         raise PromptError(f"type must be one of {list(PROMPT_TYPES)}")
     if prompt_type == "text" and not isinstance(prompt, str):
-        raise PromptError("a text prompt is a string")
-    if prompt_type == "chat" and not (
-        isinstance(prompt, list) and all(isinstance(message, dict) for message in prompt)
+        raise PromptError("prompt: Expected string")
+    if prompt_type == "chat":
+        if not isinstance(prompt, list):
+            raise PromptError("prompt: Expected array")
+        for index, message in enumerate(prompt):
+            problem = _message_problem(message)
+            if problem is not None:
+                raise PromptError(f"prompt.{index}: {problem}")
+    for index, label in enumerate(labels):
+        if not 1 <= len(label) <= LABEL_MAX_LENGTH or not _LABEL.fullmatch(label):
+            raise PromptError(
+                f"labels.{index}: Label must be lowercase alphanumeric with optional "
+                "underscores, hyphens, or periods"
+            )
+    if commit is not None and not (
+        isinstance(commit, str) and len(commit) <= COMMIT_MESSAGE_MAX_LENGTH
     ):
-        raise PromptError("a chat prompt is a list of messages")
+        raise PromptError(f"commitMessage: a string of at most {COMMIT_MESSAGE_MAX_LENGTH}")
 
 
 class PromptBook:
@@ -60,7 +119,9 @@ class PromptBook:
 
         Tags belong to the prompt, not to a version: given (an empty list too), they become
         every version's; left out, the new version has the prompt's."""
-        _validate(name, prompt, type)
+        name = checked_name(name)
+        labels = list(labels)
+        _validate(prompt, type, labels, commit_message)
         labels = [label for label in dict.fromkeys(labels) if label != LATEST]
         with self._lock:
             versions = self._versions.setdefault((public_key, name), [])
