@@ -114,3 +114,38 @@ def test_get_answers_by_the_clients_upload_report_as_langfuse_does(mockfuse):
     )
     # Reported uploaded (to wherever the client uploaded it): answered, bytes or not.
     assert reported(uploadHttpStatus=200, uploadedAt="2026-11-27T10:00:01Z") == (200, None)
+
+
+def test_an_item_copied_from_a_resolved_item_keeps_its_media(mockfuse):
+    """Langfuse links a dataset item's media by the reference strings in the item itself
+    (linkDatasetItemMedia in packages/shared/src/server/repositories/dataset-item-media.ts),
+    so an item made from another's resolved input shows the same media."""
+    answer = ask_upload(mockfuse, datasetItemId="original")
+    assert answer.status_code == 201
+    httpx.put(
+        answer.json()["uploadUrl"],
+        content=CONTENT,
+        headers={"Content-Type": "application/pdf", "x-amz-checksum-sha256": SHA256},
+    )
+    httpx.patch(
+        f"{mockfuse.url}/api/public/media/{MEDIA_ID}",
+        headers=auth_headers(mockfuse),
+        json={"uploadedAt": "2026-11-27T10:00:00Z", "uploadHttpStatus": 200},
+    )
+    reference = f"@@@langfuseMedia:type=application/pdf|id={MEDIA_ID}|source=bytes@@@"
+    post_json(mockfuse, "/api/public/v2/datasets", {"name": "docs"})
+    item = {"datasetName": "docs", "input": {"document": reference}}
+    original = post_json(mockfuse, "/api/public/dataset-items", {**item, "id": "original"})
+    copied = post_json(
+        mockfuse,
+        "/api/public/dataset-items",
+        {**item, "id": "copy", "input": original.json()["input"]},
+    )
+    for answered in (original.json(), copied.json()):
+        [shown] = answered["mediaReferences"]
+        assert (shown["field"], shown["jsonPath"], shown["referenceString"]) == (
+            "input",
+            "$['document']",
+            reference,
+        )
+        assert httpx.get(shown["media"]["url"]).content == CONTENT

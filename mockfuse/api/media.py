@@ -49,18 +49,17 @@ def download_view(exchange: Exchange, media: Media) -> dict[str, Any]:
 
 def dataset_item_view(exchange: Exchange, item: dict[str, Any]) -> dict[str, Any]:
     """A dataset item with its ``mediaReferences``, as Langfuse answers it: each media
-    reference string in its input, expected output or metadata whose media was uploaded for
-    this item's field (and reported uploaded), with where it is and how to download it."""
+    reference string in its input, expected output or metadata whose media the tenant has
+    and reported uploaded, with where it is and how to download it. Langfuse links an item's
+    media by the reference strings in the item itself (``linkDatasetItemMedia``), whatever
+    item the media was first uploaded for: an item made from another's resolved input shows
+    the same media."""
     media_store, tenant = exchange.services.media, exchange.tenant
     references = []
     for field in ("input", "expectedOutput", "metadata"):
         for path, reference, media_id in references_in(item.get(field)):
             media = media_store.get(tenant, media_id)
-            linked = media is not None and any(
-                link.get("datasetItemId") == item["id"] and link.get("field") == field
-                for link in media.links
-            )
-            if media is not None and linked and _not_available(media) is None:
+            if media is not None and _not_available(media) is None:
                 references.append(
                     {
                         "field": field,
