@@ -33,6 +33,10 @@ def _answered(
     return exchange.answer(200, result, body=body)
 
 
+def _queue_of(exchange: Exchange) -> tuple[str | None, str]:
+    return exchange.tenant, exchange.match("queue_id")
+
+
 @routes.get(PREFIX)
 async def list_queues(exchange: Exchange) -> web.Response:
     book = exchange.services.annotation_queues
@@ -55,14 +59,13 @@ async def create_queue(exchange: Exchange) -> web.Response:
 @routes.get(PREFIX + "/{queue_id}")
 async def get_queue(exchange: Exchange) -> web.Response:
     book = exchange.services.annotation_queues
-    return _answered(exchange, lambda: book.queue(exchange.tenant, exchange.match("queue_id")))
+    return _answered(exchange, lambda: book.queue(*_queue_of(exchange)))
 
 
 @routes.get(PREFIX + "/{queue_id}/items")
 async def list_items(exchange: Exchange) -> web.Response:
-    book, queue_id = exchange.services.annotation_queues, exchange.match("queue_id")
-    status = exchange.query.get("status")
-    return _answered(exchange, lambda: book.items(exchange.tenant, queue_id, status))
+    book, status = exchange.services.annotation_queues, exchange.query.get("status")
+    return _answered(exchange, lambda: book.items(*_queue_of(exchange), status))
 
 
 @routes.post(PREFIX + "/{queue_id}/items")
@@ -70,12 +73,8 @@ async def add_item(exchange: Exchange) -> web.Response:
     spec = exchange.json_body_or_empty()
     if isinstance(spec, web.Response):
         return spec
-    book, queue_id = exchange.services.annotation_queues, exchange.match("queue_id")
-    return _answered(exchange, lambda: book.add_item(exchange.tenant, queue_id, spec), body=spec)
-
-
-def _queue_of(exchange: Exchange) -> tuple[str | None, str]:
-    return exchange.tenant, exchange.match("queue_id")
+    book = exchange.services.annotation_queues
+    return _answered(exchange, lambda: book.add_item(*_queue_of(exchange), spec), body=spec)
 
 
 ITEM = PREFIX + "/{queue_id}/items/{item_id}"
