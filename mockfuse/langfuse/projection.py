@@ -240,8 +240,13 @@ def _refuse_constant(name: str) -> Any:
 def _parsed_if_json(value: str) -> Any:
     try:
         return json.loads(value, parse_constant=_refuse_constant)
-    except ValueError:
+    except (ValueError, RecursionError):
         return value
+
+
+def read_io(value: Any) -> Any:
+    """An input or output as Langfuse's read API shows it: JSON text parsed."""
+    return _parsed_if_json(value) if isinstance(value, str) else value
 
 
 def read_metadata(record: dict[str, Any] | None) -> dict[str, Any]:
@@ -348,6 +353,8 @@ class Projection:
                     body.get("timestamp") or event["timestamp"]
                 )
             for name in TRACE_FIELDS:
+                if name == "environment" and trace.get(name) is not None:
+                    continue  # immutable in Langfuse: the earliest event's stays
                 _merge_field(trace, name, body.get(name))
         return _trace_defaults(trace)
 
@@ -369,6 +376,8 @@ class Projection:
                 start = body.get("startTime") or event["timestamp"]
                 observation["startTime"] = normalize_timestamp(start)
             for name in OBSERVATION_FIELDS:
+                if name == "environment" and observation.get(name) is not None:
+                    continue  # immutable in Langfuse: the earliest event's stays
                 _merge_field(observation, name, body.get(name))
             usage = _overlay(usage, usage_from_body(body.get("usage")))
             usage_details = _overlay(
@@ -473,6 +482,7 @@ def _trace_defaults(trace: Entity) -> Entity:
         trace.setdefault(name, None)
     trace["environment"] = clean_environment(trace["environment"])
     trace["metadata"] = read_metadata(trace["metadata"])
+    trace["input"], trace["output"] = read_io(trace["input"]), read_io(trace["output"])
     trace["public"] = bool(trace["public"])
     trace["tags"] = trace["tags"] or []
     return trace
@@ -484,6 +494,8 @@ def _observation_defaults(observation: Entity) -> Entity:
     observation["type"] = observation["type"] or "SPAN"
     observation["level"] = observation["level"] or "DEFAULT"
     observation["metadata"] = read_metadata(observation["metadata"])
+    observation["input"] = read_io(observation["input"])
+    observation["output"] = read_io(observation["output"])
     _set_aside_environment(observation)
     return observation
 
