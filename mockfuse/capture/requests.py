@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
+from mockfuse.langfuse.ingestion.marks import Mark
 from mockfuse.langfuse.projection import EventRef, StoredEvent, decode_stored
 
 
@@ -113,6 +114,10 @@ class Made(NamedTuple):
     events: Sequence[StoredEvent]
     response: KeptJson | None = None
     note: str | None = None
+    # When each event's record happened and its trace, where the events cannot tell as
+    # precisely as the request did (an export's spans carry nanoseconds, its events the
+    # milliseconds Langfuse keeps); None: read from the events (see mockfuse.capture.windows).
+    marks: Sequence[Mark] | None = None
 
 
 Make = Callable[[], Made]

@@ -118,7 +118,7 @@ class Store:
                 if self.journal is not None:
                     self._journal(self.journal, arrival, result)
                 events = list(result.events)
-                groups = placement(events) if placement is not None and events else []
+                groups = placement(events, result.marks) if placement is not None and events else []
                 if not groups:
                     self._keep(tenant, arrival)
                 for name, group in groups:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,7 +64,8 @@ class _KeyWindows:
 
 
 Placed = list[tuple[str | None, list[Any]]]
-Placement = Callable[[list[Any]], Placed]
+# Places a request's events, by the marks given (one per event), else by the events' own.
+Placement = Callable[[list[Any], Sequence[Mark] | None], Placed]
 
 
 class TestWindows:
@@ -147,7 +148,9 @@ class TestWindows:
         to it)."""
         if public_key is None or public_key not in self._keys:
             return None
-        return lambda events: self.place(public_key, events, marks)
+        return lambda events, made_marks: self.place(
+            public_key, events, made_marks if made_marks is not None else marks
+        )
 
     def place(
         self, public_key: str, events: list[Any], marks: Iterable[Mark] | None = None
