@@ -5,6 +5,7 @@ sends scores, manages prompts and datasets and reads traces back."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,10 @@ OTLP = "/api/public/otel/v1/traces"
 @pytest.mark.clients
 def test_the_current_js_sdk_gives_the_same_snapshot_as_python_sdk_5(mockfuse, mockfuse_server):
     """Spans through @langfuse/otel, the score through @langfuse/client's batched
-    ingestion: the same traces as SDK 5.x's for the same workload."""
+    ingestion: the same traces as SDK 5.x's for the same workload, but for one difference
+    Langfuse shows too. Both set the metadata ``{"k": "2"}``; SDK 5.x sends the value as
+    JSON text (``'"2"'``), the JS SDK as it is (``"2"``), and Langfuse's read API parses
+    metadata values as JSON, so the JS SDK's reads as the number 2."""
     python = mockfuse_server.tenant()
     try:
         run_client("lf5", "lf5_common_workload.py", python.env)
@@ -24,9 +28,19 @@ def test_the_current_js_sdk_gives_the_same_snapshot_as_python_sdk_5(mockfuse, mo
         sent = {(r.path, r.status) for r in mockfuse.requests}
         assert sent == {(OTLP, 200), ("/api/public/ingestion", 207)}
         assert {r.header("x-langfuse-sdk-name") for r in mockfuse.requests} == {"javascript"}
-        assert mockfuse.snapshot() == python.snapshot()
+        js_snapshot, python_snapshot = mockfuse.snapshot(), python.snapshot()
+        assert _retrieval(js_snapshot)["metadata"] == {"k": 2}
+        assert _retrieval(python_snapshot)["metadata"] == {"k": "2"}
+        _retrieval(js_snapshot)["metadata"] = {"k": "2"}
+        assert js_snapshot == python_snapshot
     finally:
         python.close()
+
+
+def _retrieval(snapshot: list[dict[str, Any]]) -> dict[str, Any]:
+    [trace] = snapshot
+    [pipeline] = trace["observations"]
+    return next(child for child in pipeline["children"] if child["name"] == "retrieval")
 
 
 @pytest.mark.clients

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import httpx
 import pytest
@@ -12,6 +14,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 
 from mockfuse.langfuse.otel import mapping
 from mockfuse.langfuse.otel.mapping import events_from_spans
+from mockfuse.langfuse.otel.seen_traces import SeenTraces
 from tests.support.client_envs import run_client
 from tests.support.http import DATA, auth_headers, post_json
 
@@ -177,9 +180,9 @@ def test_a_protobuf_export_is_answered_before_its_spans_are_mapped(mockfuse_serv
     mockfuse = mockfuse_server.tenant()
     mapped = []
 
-    def counting(spans):
+    def counting(spans, seen_traces=None):
         mapped.append(len(spans))
-        return events_from_spans(spans)
+        return events_from_spans(spans, seen_traces)
 
     monkeypatch.setattr(mapping, "events_from_spans", counting)
     request = ExportTraceServiceRequest()
@@ -383,7 +386,8 @@ def test_metadata_holds_what_langfuse_keeps_and_snapshots_leave_the_process_out(
     scope = {"name": "openinference.instrumentation", "version": "1.2", "attributes": {}}
     expected = {
         "step": "first",
-        "attributes": {STEP: "first", "llm.temperature": "0.5"},
+        # Langfuse leaves out of ``attributes`` what it read as metadata or input
+        "attributes": {"llm.temperature": "0.5"},
         "resourceAttributes": resource,
         "scope": scope,
     }
@@ -455,3 +459,63 @@ def test_sdk_5_usage_in_openai_spellings_is_converted_only_in_exactly_their_shap
             "total": 25,
         },
     }
+
+
+def _one_span_export(span: dict[str, Any]) -> bytes:
+    base = {"traceId": "ef" * 16, "spanId": "12" * 8, "name": "step"}
+    return json.dumps({"resourceSpans": [{"scopeSpans": [{"spans": [{**base, **span}]}]}]}).encode()
+
+
+def test_a_missing_edge_of_a_span_takes_the_other_as_langfuse_takes_it(mockfuse):
+    post_otlp(mockfuse, _one_span_export({"endTimeUnixNano": "1795791338123456789"}))
+    [observation] = mockfuse.observations
+    assert observation["startTime"] == observation["endTime"] == "2026-11-27T14:55:38.123Z"
+
+
+def test_a_span_with_no_times_is_kept_at_the_time_it_was_mapped(mockfuse):
+    before = datetime.now(timezone.utc)
+    post_otlp(mockfuse, _one_span_export({}))
+    [observation] = mockfuse.observations
+    start = datetime.fromisoformat(observation["startTime"].replace("Z", "+00:00"))
+    assert observation["startTime"] == observation["endTime"]
+    assert before - timedelta(seconds=1) <= start <= datetime.now(timezone.utc)
+
+
+def test_a_traces_shallow_create_is_made_once_per_trace_as_langfuse_makes_it(mockfuse):
+    """Children exported before their root: the first makes the trace known (id, time,
+    environment), the next does not repeat it, and the root fills it in."""
+    child = {"parentSpanId": "34" * 8, "startTimeUnixNano": "1795791338200000000"}
+    post_otlp(mockfuse, _one_span_export({**child, "spanId": "56" * 8}))
+    post_otlp(mockfuse, _one_span_export({**child, "spanId": "78" * 8}))
+    root = {"spanId": "34" * 8, "name": "root", "startTimeUnixNano": "1795791338000000000"}
+    post_otlp(mockfuse, _one_span_export(root))
+    kinds = [(e["type"], e["body"].get("name")) for e in mockfuse.events]
+    assert kinds == [
+        ("trace-create", None),
+        ("span-create", "step"),
+        ("span-create", "step"),
+        ("trace-create", "root"),
+        ("span-create", "root"),
+    ]
+    [trace] = mockfuse.traces
+    assert (trace["name"], trace["timestamp"]) == ("root", "2026-11-27T14:55:38.000Z")
+
+
+def test_json_text_is_kept_as_sent_and_read_as_langfuses_read_api_parses_it(mockfuse):
+    io = [attribute("input.value", '{"q": 1}'), attribute("output.value", "plain text")]
+    post_otlp(mockfuse, _one_span_export({"attributes": io}))
+    [event] = [e for e in mockfuse.events if e["type"] == "span-create"]
+    assert (event["body"]["input"], event["body"]["output"]) == ('{"q": 1}', "plain text")
+    [observation] = mockfuse.observations
+    assert (observation["input"], observation["output"]) == ({"q": 1}, "plain text")
+
+
+def test_the_traces_remembered_for_shallow_creates_stay_bounded():
+    seen = SeenTraces(ids=2, tenants=2)
+    first = seen.of("a")
+    for trace_id in ("t1", "t2", "t3"):
+        first.add(trace_id)
+    assert first == {"t2", "t3"}
+    assert seen.of("a") is first
+    seen.of("b"), seen.of("c")  # a third tenant: the oldest is forgotten
+    assert seen.of("a") is not first and not seen.of("a")

@@ -107,13 +107,13 @@ async def otel_traces(exchange: Exchange) -> web.Response:
         200,
         answer,
         body=logged,
-        make=partial(_export_made, body, spans),
+        make=partial(_export_made, body, spans, exchange.services.seen_traces.of(exchange.tenant)),
         carries=0,  # an export's spans are counted once mapped
         kept_answer=KeptJson(text=answer),
         note=note,
     )
 
 
-def _export_made(body: bytes, spans: list[Span] | None) -> Made:
-    events, note = export_events(body, spans)
-    return Made(events, note=note)
+def _export_made(body: bytes, spans: list[Span] | None, seen_traces: set[str]) -> Made:
+    made = export_events(body, spans, seen_traces)
+    return Made(made.events, note=made.note, marks=made.marks)

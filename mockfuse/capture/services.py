@@ -17,6 +17,7 @@ from mockfuse.langfuse.datasets import DatasetBook
 from mockfuse.langfuse.experiments import ExperimentBook
 from mockfuse.langfuse.media import MediaStore
 from mockfuse.langfuse.models import ModelBook
+from mockfuse.langfuse.otel.seen_traces import SeenTraces
 from mockfuse.langfuse.prompts import PromptBook
 from mockfuse.langfuse.score_configs import ScoreConfigBook
 
@@ -65,6 +66,7 @@ class Services:
     comments: CommentBook = field(init=False)
     annotation_queues: AnnotationQueueBook = field(default_factory=AnnotationQueueBook)
     keyring: KeyRing = field(init=False)
+    seen_traces: SeenTraces = field(default_factory=SeenTraces)
 
     def __post_init__(self) -> None:
         self.datasets = DatasetBook(self.config.project_id)

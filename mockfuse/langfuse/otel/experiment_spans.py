@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from mockfuse.langfuse.datasets import ExperimentItemRun
-from mockfuse.langfuse.otel.mapping import decoded_attribute, object_attribute, observation_of
+from mockfuse.langfuse.otel.mapping import observation_of
 from mockfuse.langfuse.otel.spans import Span
+from mockfuse.langfuse.projection import read_io, read_metadata
 from mockfuse.langfuse.timestamps import normalize_timestamp
 
 PREFIX = "langfuse.experiment."
@@ -26,6 +27,11 @@ MARK = (PREFIX + "id").encode()
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _object(value: Any) -> dict[str, Any] | None:
+    read = read_io(value)
+    return read if isinstance(read, dict) else None
 
 
 class ExperimentSpans(NamedTuple):
@@ -48,7 +54,7 @@ def read_experiment_spans(spans: list[Span]) -> ExperimentSpans:
         run_name = _text(attributes.get(PREFIX + "name"))
         root_id = _text(attributes.get(ROOT_OBSERVATION_ID))
         description = _text(attributes.get(PREFIX + "description"))
-        metadata = object_attribute(attributes.get(PREFIX + "metadata"))
+        metadata = _object(attributes.get(PREFIX + "metadata"))
         if item_id is None:
             continue
         if dataset_id is not None and run_name is not None:
@@ -81,15 +87,11 @@ def read_experiment_spans(spans: list[Span]) -> ExperimentSpans:
                 "experimentItemId": item_id,
                 "experimentDatasetId": dataset_id,
                 "experimentItemVersion": _text(attributes.get(PREFIX + "item.version")),
-                "input": observation.get("input"),
-                "output": observation.get("output"),
-                "expectedOutput": decoded_attribute(
-                    attributes.get(PREFIX + "item.expected_output")
-                ),
-                "metadata": observation.get("metadata"),
-                "experimentItemMetadata": object_attribute(
-                    attributes.get(PREFIX + "item.metadata")
-                ),
+                "input": read_io(observation.get("input")),
+                "output": read_io(observation.get("output")),
+                "expectedOutput": read_io(attributes.get(PREFIX + "item.expected_output")),
+                "metadata": read_metadata(observation.get("metadata")),
+                "experimentItemMetadata": _object(attributes.get(PREFIX + "item.metadata")),
                 "experimentMetadata": metadata,
                 "experimentDescription": description,
             }

@@ -1,385 +1,646 @@
-"""OTLP spans mapped to Langfuse ingestion events, as Langfuse's OtelIngestionProcessor maps
-them, so that one store, one projection and one snapshot serve every client generation.
+"""OTLP spans mapped to Langfuse ingestion events, rule for rule as Langfuse's
+``OtelIngestionProcessor`` (``packages/shared/src/server/otel/OtelIngestionProcessor.ts``)
+maps them, so that one store, one projection and one snapshot serve every client generation.
 
-Each span becomes a ``<type>-create`` event for its observation; a trace root, or a span
-that carries trace attributes (SDK 5.x stamps them on every span), also becomes a
-``trace-create``. Envelope ids derive from the span, so an exporter's retry of the same
-spans is stored once.
+Each span becomes a ``<type>-create`` event for its observation (type: ``observation_types``;
+input and output: ``input_output``; model, usage and cost: ``model_usage``). A root span
+becomes a full ``trace-create``, a span with trace attributes (SDK 5.x stamps them on every
+span) a trace update, and the first span of a trace the tenant has not seen a shallow
+``trace-create`` (id, time, environment), as Langfuse makes one. Values stay as the span
+carried them, JSON text included; the read side parses it as Langfuse's read API does.
 
-Metadata is Langfuse's: what the client set, the resource's and instrumentation scope's
-attributes (``resourceAttributes``, ``scope``), and for spans of other instrumentations than
-Langfuse's SDKs their remaining span attributes (``attributes``, values as strings). A root
-span's own observation metadata is its trace's too. Snapshots leave the per-process resource
-and scope values out unless kept (``mockfuse.snapshot.normalize``).
+Envelope ids derive from the span, so an exporter's retry of the same spans is stored once.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
-from typing import Any
+import math
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any, NamedTuple
 
+from mockfuse.langfuse.ingestion.marks import Mark
 from mockfuse.langfuse.ingestion.schema import envelope_issues
+from mockfuse.langfuse.otel.input_output import (
+    input_and_output,
+    json_text,
+    metadata_attributes,
+    parse_json_payload,
+    truthy,
+)
+from mockfuse.langfuse.otel.model_usage import (
+    cost_details,
+    is_ai_sdk_agent,
+    model_name,
+    model_parameters,
+    usage_details,
+)
+from mockfuse.langfuse.otel.observation_types import OBSERVATION_TYPES, observation_type
 from mockfuse.langfuse.otel.spans import STATUS_ERROR, Span, spans_from_protobuf
+from mockfuse.langfuse.otel.tools import tools_into_input
 from mockfuse.langfuse.projection import Event
 from mockfuse.langfuse.timestamps import format_timestamp, parse_timestamp
 
-OBSERVATION_TYPES = frozenset(
+__all__ = [
+    "OBSERVATION_TYPES",
+    "ExportEvents",
+    "events_from_spans",
+    "export_events",
+    "observation_of",
+]
+
+Attributes = Mapping[str, Any]
+
+# Foreign level vocabularies (OpenTelemetry severities, Python logging, loguru, console) as
+# Langfuse's levels; an unknown one leaves the level to the span's status.
+_LEVELS = {
+    "DEBUG": "DEBUG", "TRACE": "DEBUG", "VERBOSE": "DEBUG",
+    "DEFAULT": "DEFAULT", "INFO": "DEFAULT", "LOG": "DEFAULT", "NOTICE": "DEFAULT",
+    "OK": "DEFAULT", "SUCCESS": "DEFAULT",
+    "WARNING": "WARNING", "WARN": "WARNING",
+    "ERROR": "ERROR", "FATAL": "ERROR", "CRITICAL": "ERROR",
+}  # fmt: skip
+# LiveKit's internal spans, shown at DEBUG level.
+_LIVEKIT_DEBUG_SPANS = frozenset(
     {
-        "SPAN",
-        "GENERATION",
-        "EVENT",
-        "AGENT",
-        "TOOL",
-        "CHAIN",
-        "RETRIEVER",
-        "EVALUATOR",
-        "EMBEDDING",
-        "GUARDRAIL",
-    }
-)
-_OPENINFERENCE_KINDS = {
-    "LLM": "GENERATION",
-    "CHAIN": "CHAIN",
-    "TOOL": "TOOL",
-    "AGENT": "AGENT",
-    "RETRIEVER": "RETRIEVER",
-    "EMBEDDING": "EMBEDDING",
-    "GUARDRAIL": "GUARDRAIL",
-    "EVALUATOR": "EVALUATOR",
-}
-_GEN_AI_OPERATIONS = {
-    "chat": "GENERATION",
-    "completion": "GENERATION",
-    "text_completion": "GENERATION",
-    "generate_content": "GENERATION",
-    "generate": "GENERATION",
-    "embeddings": "EMBEDDING",
-    "invoke_agent": "AGENT",
-    "create_agent": "AGENT",
-    "execute_tool": "TOOL",
-}
-_MODEL_KEYS = (
-    "langfuse.observation.model.name",
-    "gen_ai.response.model",
-    "ai.model.id",
-    "gen_ai.request.model",
-    "llm.response.model",
-    "llm.model_name",
-    "model",
-)
-_INPUT_KEYS = (
-    "langfuse.observation.input",
-    "gen_ai.input.messages",
-    "gen_ai.prompt",
-    "input.value",
-    "traceloop.entity.input",
-)
-_OUTPUT_KEYS = (
-    "langfuse.observation.output",
-    "gen_ai.output.messages",
-    "gen_ai.completion",
-    "output.value",
-    "traceloop.entity.output",
-)
-_USAGE_KEYS = {
-    "gen_ai.usage.input_tokens": "input",
-    "gen_ai.usage.prompt_tokens": "input",
-    "llm.token_count.prompt": "input",
-    "gen_ai.usage.output_tokens": "output",
-    "gen_ai.usage.completion_tokens": "output",
-    "llm.token_count.completion": "output",
-    "llm.token_count.total": "total",
-}
-_REQUEST_PARAMETER_PREFIX = "gen_ai.request."
-_TRACE_ATTRIBUTE_PREFIXES = (
-    "langfuse.trace.",
-    "langfuse.user.id",
-    "langfuse.session.id",
-    "user.id",
-    "session.id",
-)
-
-
-def _first(attributes: dict[str, Any], *keys: str) -> Any:
-    for key in keys:
-        value = attributes.get(key)
-        if value not in (None, ""):
-            return value
-    return None
-
-
-def decoded_attribute(value: Any) -> Any:
-    """An attribute value as the client meant it: SDKs send JSON-encoded strings."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python decodes
-            return value
-    return value
-
-
-def object_attribute(value: Any) -> dict[str, Any] | None:
-    decoded = decoded_attribute(value)
-    return decoded if isinstance(decoded, dict) else None
-
-
-def _prefixed(attributes: dict[str, Any], prefix: str) -> dict[str, Any] | None:
-    """``prefix`` as a JSON object, merged with its flattened ``prefix.<key>`` attributes."""
-    merged = object_attribute(attributes.get(prefix)) or {}
-    dotted = prefix + "."
-    for key, value in attributes.items():
-        if key.startswith(dotted):
-            merged[key[len(dotted) :]] = decoded_attribute(value)
-    return merged or None
-
-
-def _iso(unix_nano: int) -> str:
-    seconds, nanos = divmod(unix_nano, 1_000_000_000)
-    moment = datetime.fromtimestamp(seconds, timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{nanos // 1000:06d}Z"
-
-
-def observation_type(attributes: dict[str, Any]) -> str:
-    """Langfuse's ObservationTypeMapper: its own attribute, then OpenInference, then GenAI."""
-    explicit = attributes.get("langfuse.observation.type")
-    if isinstance(explicit, str) and explicit.upper() in OBSERVATION_TYPES:
-        return explicit.upper()
-    kind = attributes.get("openinference.span.kind")
-    if isinstance(kind, str) and kind.upper() in _OPENINFERENCE_KINDS:
-        return _OPENINFERENCE_KINDS[kind.upper()]
-    operation = attributes.get("gen_ai.operation.name")
-    if isinstance(operation, str) and operation in _GEN_AI_OPERATIONS:
-        return _GEN_AI_OPERATIONS[operation]
-    if _first(attributes, "gen_ai.tool.name", "gen_ai.tool.call.id") is not None:
-        return "TOOL"
-    if _first(attributes, "gen_ai.request.model", "gen_ai.response.model") is not None:
-        return "GENERATION"
-    return "SPAN"
-
-
-def _usage(attributes: dict[str, Any]) -> dict[str, Any] | None:
-    explicit = object_attribute(attributes.get("langfuse.observation.usage_details"))
-    if explicit is not None:
-        return explicit
-    usage: dict[str, Any] = {}
-    for key, name in _USAGE_KEYS.items():
-        if key in attributes and name not in usage:
-            usage[name] = attributes[key]
-    return usage or None
-
-
-def _costs(attributes: dict[str, Any]) -> dict[str, Any] | None:
-    explicit = object_attribute(attributes.get("langfuse.observation.cost_details"))
-    if explicit is not None:
-        return explicit
-    cost = attributes.get("gen_ai.usage.cost")
-    return {"total": cost} if isinstance(cost, (int, float)) else None
-
-
-def _model_parameters(attributes: dict[str, Any]) -> dict[str, Any] | None:
-    parameters = object_attribute(attributes.get("langfuse.observation.model.parameters"))
-    if parameters is None:
-        parameters = {
-            key[len(_REQUEST_PARAMETER_PREFIX) :]: value
-            for key, value in attributes.items()
-            if key.startswith(_REQUEST_PARAMETER_PREFIX) and key != "gen_ai.request.model"
-        }
-    # Langfuse keeps model parameters as strings and numbers: anything else as compact JSON.
-    return {
-        key: value
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool)
-        else json.dumps(value, separators=(",", ":"))
-        for key, value in parameters.items()
-    } or None
-
-
-def _completion_start(attributes: dict[str, Any]) -> str | None:
-    moment = parse_timestamp(
-        decoded_attribute(attributes.get("langfuse.observation.completion_start_time"))
-    )
-    return format_timestamp(moment) if moment else None
-
-
-def _tags(value: Any) -> list[str] | None:
-    decoded = decoded_attribute(value)
-    if isinstance(decoded, list):
-        return [str(tag) for tag in decoded]
-    if isinstance(decoded, str):
-        return [tag.strip() for tag in decoded.split(",") if tag.strip()]
-    return None
-
-
-def _setting(span: Span, key: str) -> Any:
-    return _first(span.attributes, key) or span.resource_attributes.get(key)
-
-
-def _is_root(span: Span) -> bool:
-    return span.parent_span_id is None or span.attributes.get("langfuse.internal.as_root") in (
-        True,
-        "true",
-    )
-
-
-# Attributes Langfuse reads as input or output, left out of ``metadata.attributes``.
-_IO_KEYS = frozenset(
-    {
-        "langfuse.trace.input", "langfuse.trace.output", "langfuse.observation.input",
-        "langfuse.observation.output", "ai.prompt.messages", "ai.prompt", "ai.toolCall.args",
-        "ai.response.text", "ai.result.text", "ai.toolCall.result", "ai.response.object",
-        "ai.result.object", "ai.response.toolCalls", "ai.result.toolCalls",
-        "gcp.vertex.agent.llm_request", "gcp.vertex.agent.llm_response",
-        "gcp.vertex.agent.tool_call_args", "gcp.vertex.agent.tool_response", "prompt",
-        "all_messages_events", "events", "lk.input_text", "lk.user_transcript", "lk.chat_ctx",
-        "lk.user_input", "lk.function_tool.output", "lk.response.text", "mlflow.spanInputs",
-        "mlflow.spanOutputs", "traceloop.entity.input", "traceloop.entity.output",
-        "input.value", "output.value", "final_result", "pydantic_ai.all_messages", "input",
-        "output", "gen_ai.input.messages", "gen_ai.output.messages",
-        "gen_ai.tool.call.arguments", "gen_ai.tool.call.result",
+        "user_speaking", "eou_detection", "llm_request_run", "tts_node", "tts_request",
+        "tts_request_run", "tts_stream_adapter", "agent_speaking", "drain_agent_activity",
+        "on_exit", "on_enter", "llm_fallback_adapter", "tts_fallback_adapter",
+        "start_agent_activity",
     }
 )  # fmt: skip
-_IO_PREFIXES = ("gen_ai.prompt", "gen_ai.completion", "llm.input_messages", "llm.output_messages")
-
-
-def _as_text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
-
-
-def _metadata(span: Span, *own: dict[str, Any] | None) -> dict[str, Any]:
-    """Langfuse's metadata of an event from ``span``: the resource's trace metadata, ``own``
-    metadata in order, the span's other attributes (not for Langfuse's SDKs), and the
-    resource and scope attributes."""
-    metadata = dict(_prefixed(span.resource_attributes, "langfuse.trace.metadata") or {})
-    for part in own:
-        metadata.update(part or {})
-    if not span.scope_name.startswith("langfuse-sdk"):
-        metadata["attributes"] = {
-            key: _as_text(value)
-            for key, value in span.attributes.items()
-            if key not in _IO_KEYS and not key.startswith(_IO_PREFIXES)
-        }
-    metadata["resourceAttributes"] = span.resource_attributes
-    metadata["scope"] = {
-        "name": span.scope_name,
-        "version": span.scope_version,
-        "attributes": span.scope_attributes,
+# A span that carries any of these (or a ``langfuse.trace.metadata`` key) updates its trace.
+_TRACE_UPDATE_KEYS = (
+    "langfuse.trace.name", "langfuse.trace.input", "langfuse.trace.output",
+    "langfuse.trace.metadata", "user.id", "session.id", "langfuse.trace.public",
+    "langfuse.trace.tags", "langfuse.user.id", "langfuse.session.id",
+    "langfuse.observation.metadata.langfuse_user_id",
+    "langfuse.observation.metadata.langfuse_session_id",
+    "langfuse.observation.metadata.langfuse_tags",
+    "langfuse.trace.metadata.langfuse_session_id", "langfuse.trace.metadata.langfuse_user_id",
+    "langfuse.trace.metadata.langfuse_tags",
+    "ai.telemetry.metadata.sessionId", "ai.telemetry.metadata.userId",
+    "ai.telemetry.metadata.tags", "tag.tags",
+)  # fmt: skip
+_ENVIRONMENT_KEYS = (
+    "langfuse.environment",
+    "deployment.environment.name",
+    "deployment.environment",
+)
+_ENVIRONMENT_PREFIX = re.compile(r"^(?:langfuse[-_]?)+")
+_ENVIRONMENT = re.compile(r"^[a-z0-9\-_]+$")
+_AI_SDK_METADATA_IDENTITY = frozenset(
+    {
+        "ai.telemetry.metadata.userId",
+        "ai.telemetry.metadata.sessionId",
+        "ai.telemetry.metadata.tags",
+        "ai.telemetry.metadata.langfusePrompt",
     }
+)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json_text(value)
+
+
+def _first_text(attributes: Attributes, keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        if truthy(attributes.get(key)):
+            return _text(attributes[key])
+    return None
+
+
+def _iso(unix_nano: int) -> str | None:
+    try:
+        moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(
+            milliseconds=unix_nano // 1_000_000
+        )
+    except OverflowError:
+        return None
+    return format_timestamp(moment)
+
+
+def _times(span: Span) -> tuple[str, str]:
+    """Start and end; a missing edge is the other one, both missing is now (as Langfuse)."""
+    start = _iso(span.start_unix_nano) if span.start_unix_nano is not None else None
+    end = _iso(span.end_unix_nano) if span.end_unix_nano is not None else None
+    now = format_timestamp(datetime.now(timezone.utc))
+    return start or end or now, end or start or now
+
+
+def environment(attributes: Attributes, resource: Attributes) -> str:
+    for key in _ENVIRONMENT_KEYS:
+        for source in (attributes, resource):
+            if truthy(source.get(key)):
+                return normalized_environment(source[key])
+    if _openrouter_judge(attributes, resource):
+        return "llm-as-a-judge"  # Langfuse's own evaluator, its "langfuse-" prefix stripped
+    return "default"
+
+
+def normalized_environment(value: Any) -> str:
+    """Langfuse's public environment rule: lower case, no ``langfuse`` prefix, ≤ 40 chars."""
+    if not isinstance(value, str):
+        return "default"
+    name = _ENVIRONMENT_PREFIX.sub("", value.lower())[:40]
+    return name if name and _ENVIRONMENT.match(name) else "default"
+
+
+def _openrouter_judge(attributes: Attributes, resource: Attributes) -> bool:
+    """OpenRouter Broadcast drops trace metadata on a failed request but echoes it: Langfuse
+    recovers its evaluator's environment from there."""
+    if (
+        resource.get("service.name") != "openrouter"
+        or attributes.get("openrouter.source") != "openrouter"
+    ):
+        return False
+    completion = parse_json_payload(attributes.get("gen_ai.completion"))
+    if not isinstance(completion, dict) or completion.get("completion", 0) is not None:
+        return False
+    raw_request = completion.get("rawRequest")
+    trace = raw_request.get("trace") if isinstance(raw_request, dict) else None
+    return isinstance(trace, dict) and trace.get("environment") == "langfuse-llm-as-a-judge"
+
+
+def span_name(name: str, attributes: Attributes) -> str:
+    if truthy(attributes.get("gen_ai.tool.name")):
+        return _text(attributes["gen_ai.tool.name"])
+    if "genkit:name" in attributes:
+        return attributes["genkit:name"]  # type: ignore[no-any-return]
+    if truthy(attributes.get("logfire.msg")):
+        return _text(attributes["logfire.msg"])
+    if "ai.toolCall.name" in attributes:
+        return attributes["ai.toolCall.name"]  # type: ignore[no-any-return]
+    if "ai.operationId" in attributes:
+        function_id = attributes.get("ai.telemetry.functionId")
+        prefix = f"{_text(function_id)}:" if truthy(function_id) else ""
+        return prefix + _text(attributes["ai.operationId"])
+    return name
+
+
+def _parsed_metadata(value: Any) -> dict[str, Any]:
+    """A metadata attribute as an object; what is no object is dropped, as Langfuse drops it."""
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except (ValueError, RecursionError):
+            return {}
+        if isinstance(parsed, dict):
+            return parsed
+        if isinstance(parsed, list):  # an array is an object to JavaScript: its indexes are keys
+            return {str(index): item for index, item in enumerate(parsed)}
+        return {}
+    if isinstance(value, dict):
+        return dict(value)
+    if isinstance(value, list):
+        return {str(index): item for index, item in enumerate(value)}
+    return {}
+
+
+def _prefixed(
+    attributes: Attributes, prefixes: tuple[str, ...], excluded: frozenset[str]
+) -> dict[str, Any]:
+    metadata: dict[str, Any] = {}
+    for key, value in attributes.items():
+        for prefix in prefixes:
+            if key.startswith(prefix + ".") and key not in excluded and len(key) > len(prefix) + 1:
+                metadata[key[len(prefix) + 1 :]] = value
     return metadata
 
 
-def _observation_body(span: Span, kind: str, root: bool) -> dict[str, Any]:
-    attributes = span.attributes
-    level = attributes.get("langfuse.observation.level")
-    if level is None:
-        level = "ERROR" if span.status_code == STATUS_ERROR else "DEFAULT"
-    prompt_version = attributes.get("langfuse.observation.prompt.version")
-    body = {
-        "id": span.span_id,
-        "traceId": span.trace_id,
-        "parentObservationId": None if root else span.parent_span_id,
-        "name": span.name,
-        "startTime": _iso(span.start_unix_nano),
-        "endTime": _iso(span.end_unix_nano) if span.end_unix_nano else None,
-        "input": decoded_attribute(_first(attributes, *_INPUT_KEYS)),
-        "output": decoded_attribute(_first(attributes, *_OUTPUT_KEYS)),
-        "metadata": _metadata(span, _prefixed(attributes, "langfuse.observation.metadata")),
-        "level": level,
-        "statusMessage": attributes.get("langfuse.observation.status_message")
-        or span.status_message
-        or None,
-        "version": _setting(span, "langfuse.version"),
-        "environment": _setting(span, "langfuse.environment"),
-    }
-    if kind not in ("SPAN", "EVENT"):
-        body.update(
-            {
-                "model": _first(attributes, *_MODEL_KEYS),
-                "modelParameters": _model_parameters(attributes),
-                "usageDetails": _usage(attributes),
-                "costDetails": _costs(attributes),
-                "completionStartTime": _completion_start(attributes),
-                "promptName": attributes.get("langfuse.observation.prompt.name"),
-                "promptVersion": int(prompt_version) if prompt_version is not None else None,
-            }
-        )
-    return {key: value for key, value in body.items() if value is not None}
+def metadata_of(attributes: Attributes, domain: str) -> dict[str, Any]:
+    """Langfuse's ``extractMetadata``: the domain's metadata attribute (or
+    ``langfuse.metadata``) as an object, then its flattened keys."""
+    key = "langfuse.observation.metadata" if domain == "observation" else "langfuse.trace.metadata"
+    primary = attributes.get(key)
+    top = _parsed_metadata(primary if truthy(primary) else attributes.get("langfuse.metadata"))
+    flattened = _prefixed(
+        attributes, (key, "langfuse.metadata", "ai.telemetry.metadata"), _AI_SDK_METADATA_IDENTITY
+    )
+    return {**top, **flattened}
 
 
-def _trace_body(span: Span, observation: dict[str, Any], root: bool) -> dict[str, Any] | None:
-    attributes = span.attributes
-    if not root and not any(key.startswith(_TRACE_ATTRIBUTE_PREFIXES) for key in attributes):
-        return None
-    public = attributes.get("langfuse.trace.public")
-    body = {
-        "id": span.trace_id,
-        "timestamp": observation["startTime"] if root else None,
-        "name": attributes.get("langfuse.trace.name") or (span.name if root else None),
-        "userId": _first(attributes, "langfuse.user.id", "user.id"),
-        "sessionId": _first(
-            attributes, "langfuse.session.id", "session.id", "gen_ai.conversation.id"
+def _scope(span: Span) -> dict[str, Any]:
+    scope: dict[str, Any] = {"name": span.scope_name}
+    if span.scope_version is not None:
+        scope["version"] = span.scope_version
+    scope["attributes"] = span.scope_attributes
+    return scope
+
+
+def _level(span: Span) -> str:
+    raw = span.attributes.get("langfuse.observation.level")
+    if isinstance(raw, str) and raw.strip().upper() in _LEVELS:
+        return _LEVELS[raw.strip().upper()]
+    if span.status_code == STATUS_ERROR:
+        return "ERROR"
+    if span.scope_name == "livekit-agents" and span.name in _LIVEKIT_DEBUG_SPANS:
+        return "DEBUG"
+    return "DEFAULT"
+
+
+def _user_id(attributes: Attributes) -> str | None:
+    return _first_text(
+        attributes,
+        (
+            "langfuse.user.id",
+            "user.id",
+            "langfuse.observation.metadata.langfuse_user_id",
+            "langfuse.trace.metadata.langfuse_user_id",
+            "ai.telemetry.metadata.userId",
         ),
-        "tags": _tags(_first(attributes, "langfuse.trace.tags", "langfuse.tags")),
-        "public": public in (True, "true") if public is not None else None,
-        "metadata": _trace_metadata(span, root),
-        "release": _setting(span, "langfuse.release"),
-        "version": _setting(span, "langfuse.version"),
-        "environment": _setting(span, "langfuse.environment"),
-        "input": decoded_attribute(attributes.get("langfuse.trace.input"))
-        or (observation.get("input") if root else None),
-        "output": decoded_attribute(attributes.get("langfuse.trace.output"))
-        or (observation.get("output") if root else None),
-    }
-    return {key: value for key, value in body.items() if value is not None}
+    )
 
 
-def _trace_metadata(span: Span, root: bool) -> dict[str, Any]:
-    trace = _prefixed(span.attributes, "langfuse.trace.metadata")
-    if not root:  # a span that updates its trace: the trace's metadata only
-        metadata = _metadata(span, trace)
-        metadata.pop("attributes", None)
-        return metadata
-    return _metadata(span, trace, _prefixed(span.attributes, "langfuse.observation.metadata"))
+def _session_id(attributes: Attributes) -> str | None:
+    return _first_text(
+        attributes,
+        (
+            "langfuse.session.id",
+            "session.id",
+            "gen_ai.conversation.id",
+            "langfuse.observation.metadata.langfuse_session_id",
+            "langfuse.trace.metadata.langfuse_session_id",
+            "ai.telemetry.metadata.sessionId",
+        ),
+    )
+
+
+def _public(attributes: Attributes) -> bool | None:
+    value = attributes.get("langfuse.trace.public")
+    if value is None:
+        value = attributes.get("langfuse.public")
+    return None if value is None else value in (True, "true")
+
+
+def _tags(attributes: Attributes) -> list[str]:
+    value = next(
+        (
+            attributes[key]
+            for key in (
+                "langfuse.trace.tags",
+                "langfuse.tags",
+                "langfuse.observation.metadata.langfuse_tags",
+                "langfuse.trace.metadata.langfuse_tags",
+                "ai.telemetry.metadata.tags",
+                "tag.tags",
+            )
+            if truthy(attributes.get(key))
+        ),
+        None,
+    )
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [_js_string(tag) for tag in value]
+    if isinstance(value, str):
+        if value.strip().startswith("["):
+            try:
+                parsed = json.loads(value)
+            except (ValueError, RecursionError):
+                parsed = None
+            if isinstance(parsed, list):
+                return [_js_string(tag) for tag in parsed]
+        if "," in value:
+            return [tag.strip() for tag in value.split(",")]
+        return [value]
+    return []
+
+
+def _js_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dict, list)):
+        return json_text(value)
+    return str(value)
+
+
+def _completion_start(attributes: Attributes, start: str) -> Any:
+    value = attributes.get("langfuse.observation.completion_start_time")
+    if _valid_date(value):
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)  # older SDKs sent the time as JSON text
+        except (ValueError, RecursionError):
+            parsed = None
+        if _valid_date(parsed):
+            return parsed
+    first_chunk: Any = attributes.get("ai.response.msToFirstChunk")
+    if first_chunk is None:
+        first_chunk = attributes.get("ai.stream.msToFirstChunk")
+    if truthy(first_chunk):
+        try:
+            milliseconds = math.ceil(float(first_chunk))
+        except (TypeError, ValueError):
+            return None
+        begun = parse_timestamp(start)
+        if begun is not None:
+            return format_timestamp(begun + timedelta(milliseconds=milliseconds))
+    return None
+
+
+def _valid_date(value: Any) -> bool:
+    return isinstance(value, str) and parse_timestamp(value) is not None
+
+
+def _ai_sdk_prompt(attributes: Attributes) -> dict[str, Any] | None:
+    raw = attributes.get("ai.telemetry.metadata.langfusePrompt")
+    if not truthy(raw) or not isinstance(raw, str):
+        return None
+    try:
+        parsed = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _prompt_link(attributes: Attributes) -> tuple[Any, Any]:
+    prompt = _ai_sdk_prompt(attributes) or {}
+    name = next(
+        (
+            v
+            for v in (
+                attributes.get("langfuse.observation.prompt.name"),
+                attributes.get("langfuse.prompt.name"),
+                prompt.get("name"),
+            )
+            if v is not None
+        ),
+        None,
+    )
+    version = next(
+        (
+            v
+            for v in (
+                attributes.get("langfuse.observation.prompt.version"),
+                attributes.get("langfuse.prompt.version"),
+                prompt.get("version"),
+            )
+            if v is not None
+        ),
+        None,
+    )
+    return name, version
+
+
+def _is_root(span: Span) -> bool:
+    return (
+        span.parent_span_id is None
+        or str(_js_string(span.attributes.get("langfuse.internal.as_root"))) == "true"
+    )
+
+
+def _has_trace_updates(attributes: Attributes) -> bool:
+    return any(truthy(attributes.get(key)) for key in _TRACE_UPDATE_KEYS) or any(
+        key.startswith("langfuse.trace.metadata") for key in attributes
+    )
+
+
+def _is_langfuse_sdk(span: Span) -> bool:
+    return span.scope_name.startswith("langfuse-sdk")
+
+
+def _version(span: Span) -> Any:
+    value = span.attributes.get("langfuse.version")
+    return value if value is not None else span.resource_attributes.get("service.version")
+
+
+def _release(span: Span) -> Any:
+    value = span.attributes.get("langfuse.release")
+    return value if value is not None else span.resource_attributes.get("langfuse.release")
 
 
 def observation_of(span: Span) -> dict[str, Any]:
     """The body of the observation event ``span`` becomes."""
-    return _observation_body(span, observation_type(span.attributes), _is_root(span))
+    return _observation(
+        span,
+        observation_type(
+            span.attributes,
+            span.resource_attributes,
+            span.scope_name,
+            span.scope_version,
+            span.name,
+        ),
+    )
 
 
-def events_from_spans(spans: list[Span]) -> list[Event]:
+def _observation(span: Span, kind: str) -> dict[str, Any]:
+    attributes = span.attributes
+    start, end = _times(span)
+    found_input, found_output = input_and_output(attributes, span.events, span.scope_name)
+    metadata: dict[str, Any] = {
+        **metadata_of(span.resource_attributes, "trace"),
+        **metadata_of(attributes, "observation"),
+    }
+    if not _is_langfuse_sdk(span):
+        metadata["attributes"] = metadata_attributes(attributes)
+    metadata["resourceAttributes"] = span.resource_attributes
+    metadata["scope"] = _scope(span)
+    found_input, metadata = tools_into_input(found_input, metadata)
+    agent = is_ai_sdk_agent(attributes)
+    prompt_name, prompt_version = _prompt_link(attributes) if kind == "GENERATION" else (None, None)
+    status_message = attributes.get("langfuse.observation.status_message")
+    return {
+        "id": span.span_id,
+        "traceId": span.trace_id,
+        "parentObservationId": span.parent_span_id,
+        "name": span_name(span.name, attributes),
+        "startTime": start,
+        "endTime": end,
+        "environment": environment(attributes, span.resource_attributes),
+        "completionStartTime": _completion_start(attributes, start),
+        "metadata": metadata,
+        "level": _level(span),
+        "statusMessage": status_message if status_message is not None else span.status_message,
+        "version": _version(span),
+        "modelParameters": model_parameters(attributes, span.scope_name),
+        **({} if agent else {"model": model_name(attributes)}),
+        "promptName": prompt_name,
+        "promptVersion": prompt_version,
+        "usageDetails": {} if agent else usage_details(attributes, span.scope_name),
+        "costDetails": {} if agent else cost_details(attributes),
+        "input": found_input,
+        "output": found_output,
+    }
+
+
+def _trace(span: Span, root: bool, updates: bool) -> dict[str, Any]:
+    attributes, resource = span.attributes, span.resource_attributes
+    start, _ = _times(span)
+    trace: dict[str, Any] = {
+        "id": span.trace_id,
+        "timestamp": start,
+        "environment": environment(attributes, resource),
+    }
+    if not root and not updates:
+        return trace  # shallow: the trace exists, nothing more is known of it
+    metadata = {**metadata_of(resource, "trace"), **metadata_of(attributes, "trace")}
+    if root:
+        found_input, found_output = input_and_output(
+            attributes, span.events, span.scope_name, for_trace=True
+        )
+        metadata.update(metadata_of(attributes, "observation"))
+        if not _is_langfuse_sdk(span):
+            metadata["attributes"] = metadata_attributes(attributes)
+        name = attributes.get("langfuse.trace.name")
+        name = name if name is not None else span_name(span.name, attributes)
+    else:
+        found_input = attributes.get("langfuse.trace.input")
+        found_output = attributes.get("langfuse.trace.output")
+        name = attributes.get("langfuse.trace.name")
+    metadata["resourceAttributes"] = resource
+    metadata["scope"] = _scope(span)
+    trace.update(
+        {
+            "name": name,
+            "metadata": metadata,
+            "version": _version(span),
+            "release": _release(span),
+            "userId": _user_id(attributes),
+            "sessionId": _session_id(attributes),
+            "public": _public(attributes),
+            "tags": _tags(attributes),
+            "input": found_input,
+            "output": found_output,
+        }
+    )
+    return trace
+
+
+def _meaningful(value: Any) -> bool:
+    if value is None or value == "":
+        return False
+    if isinstance(value, (list, dict)):
+        return len(value) > 0
+    return True
+
+
+def _shallow(trace: dict[str, Any]) -> bool:
+    full = (
+        "name",
+        "metadata",
+        "userId",
+        "sessionId",
+        "public",
+        "tags",
+        "version",
+        "release",
+        "input",
+        "output",
+    )
+    return not any(_meaningful(trace.get(field)) for field in full)
+
+
+def _compact(body: dict[str, Any]) -> dict[str, Any]:
+    """The body as JSON carries it: what Langfuse leaves undefined is not there."""
+    return {key: value for key, value in body.items() if value is not None or key in _NULLABLE}
+
+
+# Fields Langfuse's processor sets to null rather than leaving out.
+_NULLABLE = frozenset(
+    {"parentObservationId", "completionStartTime", "statusMessage", "version", "release",
+     "promptName", "promptVersion", "input", "output"}
+)  # fmt: skip
+
+
+def events_from_spans(spans: list[Span], seen_traces: set[str] | None = None) -> list[Event]:
+    """The events ``spans`` become. ``seen_traces`` holds the trace ids the tenant already
+    has (updated here): a trace's shallow ``trace-create`` is made only the first time."""
+    seen = seen_traces if seen_traces is not None else set()
     events: list[Event] = []
     for span in spans:
-        kind = observation_type(span.attributes)
-        root = _is_root(span)
-        observation = _observation_body(span, kind, root)
-        timestamp = observation["startTime"]
-        trace = _trace_body(span, observation, root)
-        if trace is not None:
+        kind = observation_type(
+            span.attributes,
+            span.resource_attributes,
+            span.scope_name,
+            span.scope_version,
+            span.name,
+        )
+        root, updates = _is_root(span), _has_trace_updates(span.attributes)
+        observation = _observation(span, kind)
+        if root or updates or span.trace_id not in seen:
             events.append(
                 {
                     "id": f"otel:{span.trace_id}:{span.span_id}:trace",
                     "type": "trace-create",
-                    "timestamp": timestamp,
-                    "body": trace,
+                    "timestamp": observation["startTime"],
+                    "body": _compact(_trace(span, root, updates)),
                 }
             )
+            seen.add(span.trace_id)
         event_type = f"{kind.lower()}-create"
         events.append(
             {
                 "id": f"otel:{span.trace_id}:{span.span_id}:{event_type}",
                 "type": event_type,
-                "timestamp": timestamp,
-                "body": observation,
+                "timestamp": observation["startTime"],
+                "body": _compact(observation),
             }
         )
-    return events
+    return _without_redundant_shallow_traces(events)
 
 
-def export_events(body: bytes, spans: list[Span] | None) -> tuple[list[Event], str | None]:
-    """The events an export's spans become, and the request log's note on those refused."""
+def _without_redundant_shallow_traces(events: list[Event]) -> list[Event]:
+    """Langfuse drops a shallow ``trace-create`` where the same export has a full one."""
+    full = {
+        event["body"]["id"]
+        for event in events
+        if event["type"] == "trace-create" and not _shallow(event["body"])
+    }
+    return [
+        event
+        for event in events
+        if not (
+            event["type"] == "trace-create"
+            and event["body"]["id"] in full
+            and _shallow(event["body"])
+        )
+    ]
+
+
+class ExportEvents(NamedTuple):
+    """What an export's spans become: events, each one's mark (its span's own start, to the
+    nanosecond, and its trace: events keep milliseconds, as Langfuse's do, and a test's
+    window needs the precise time), and the request log's note on the events refused."""
+
+    events: list[Event]
+    marks: list[Mark]
+    note: str | None
+
+
+def export_events(
+    body: bytes, spans: list[Span] | None, seen_traces: set[str] | None = None
+) -> ExportEvents:
+    read = spans if spans is not None else spans_from_protobuf(body)
+    started = {span.span_id: _seconds(span.start_unix_nano or span.end_unix_nano) for span in read}
     accepted: list[Event] = []
-    rejected: list[Event] = []
-    for event in events_from_spans(spans if spans is not None else spans_from_protobuf(body)):
-        (rejected if envelope_issues(event) else accepted).append(event)
-    note = f"{len(rejected)} span event(s) failed validation" if rejected else None
-    return accepted, note
+    marks: list[Mark] = []
+    rejected = 0
+    for event in events_from_spans(read, seen_traces):
+        if envelope_issues(event):
+            rejected += 1
+            continue
+        accepted.append(event)
+        span_id = event["id"].split(":")[2]  # otel:<trace>:<span>:<kind>
+        marks.append((started.get(span_id), _trace_of(event)))
+    note = f"{rejected} span event(s) failed validation" if rejected else None
+    return ExportEvents(accepted, marks, note)
+
+
+def _seconds(unix_nano: int | None) -> float | None:
+    return None if unix_nano is None else unix_nano / 1e9
+
+
+def _trace_of(event: Event) -> str | None:
+    body = event["body"]
+    trace_id = body.get("id") if event["type"] == "trace-create" else body.get("traceId")
+    return trace_id if isinstance(trace_id, str) else None

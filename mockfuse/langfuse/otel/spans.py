@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,34 +29,69 @@ class InvalidExport(ValueError):
 
 
 @dataclass
+class SpanEvent:
+    """A span event (GenAI instrumentations put messages in them)."""
+
+    name: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class Span:
+    """One span, its attribute values as Langfuse reads them (``attribute_value``).
+
+    Times are nanoseconds since the epoch, ``None`` when the exporter left them out (protobuf
+    cannot tell 0 from unset: 0 counts as unset)."""
+
     trace_id: str
     span_id: str
     parent_span_id: str | None
     name: str
-    start_unix_nano: int
-    end_unix_nano: int
+    start_unix_nano: int | None
+    end_unix_nano: int | None
     attributes: dict[str, Any] = field(default_factory=dict)
     resource_attributes: dict[str, Any] = field(default_factory=dict)
     scope_name: str = ""
-    scope_version: str = ""
+    scope_version: str | None = None
     scope_attributes: dict[str, Any] = field(default_factory=dict)
     status_code: int = 0
-    status_message: str = ""
+    status_message: str | None = None
+    events: list[SpanEvent] = field(default_factory=list)
 
 
 # -- protobuf ------------------------------------------------------------------------------------
+
+
+def _proto_as_json(value: AnyValue) -> dict[str, Any]:
+    """``value`` in its OTLP/JSON form: what Langfuse keeps, as JSON text, of a value it has
+    no plain JavaScript counterpart for (a key-value list, bytes)."""
+    kind = value.WhichOneof("value")
+    if kind == "array_value":
+        return {"arrayValue": {"values": [_proto_as_json(v) for v in value.array_value.values]}}
+    if kind == "kvlist_value":
+        pairs = value.kvlist_value.values
+        return {
+            "kvlistValue": {
+                "values": [{"key": p.key, "value": _proto_as_json(p.value)} for p in pairs]
+            }
+        }
+    if kind == "bytes_value":
+        return {"bytesValue": base64.b64encode(value.bytes_value).decode("ascii")}
+    if kind == "int_value":
+        return {"intValue": str(value.int_value)}
+    return {_CAMEL[kind]: getattr(value, kind)} if kind else {}
+
+
+_CAMEL = {"string_value": "stringValue", "bool_value": "boolValue", "double_value": "doubleValue"}
 
 
 def _proto_value(value: AnyValue) -> Any:
     kind = value.WhichOneof("value")
     if kind == "array_value":
         return [_proto_value(item) for item in value.array_value.values]
-    if kind == "kvlist_value":
-        return {item.key: _proto_value(item.value) for item in value.kvlist_value.values}
-    if kind == "bytes_value":
-        return base64.b64encode(value.bytes_value).decode("ascii")
-    return getattr(value, kind) if kind else None
+    if kind in ("string_value", "bool_value", "double_value", "int_value"):
+        return getattr(value, kind)
+    return attribute_value(_proto_as_json(value))
 
 
 def _proto_attributes(attributes: Any) -> dict[str, Any]:
@@ -114,15 +151,19 @@ def spans_from_protobuf(body: bytes) -> list[Span]:
                             span.parent_span_id, "parentSpanId", 8, optional=True
                         ),
                         name=span.name,
-                        start_unix_nano=span.start_time_unix_nano,
-                        end_unix_nano=span.end_time_unix_nano,
+                        start_unix_nano=span.start_time_unix_nano or None,
+                        end_unix_nano=span.end_time_unix_nano or None,
                         attributes=_proto_attributes(span.attributes),
                         resource_attributes=resource,
                         scope_name=scope_spans.scope.name,
-                        scope_version=scope_spans.scope.version,
+                        scope_version=scope_spans.scope.version or None,
                         scope_attributes=_proto_attributes(scope_spans.scope.attributes),
                         status_code=span.status.code,
-                        status_message=span.status.message,
+                        status_message=span.status.message or None,
+                        events=[
+                            SpanEvent(event.name, _proto_attributes(event.attributes))
+                            for event in span.events
+                        ],
                     )
                 )
     return spans
@@ -131,22 +172,46 @@ def spans_from_protobuf(body: bytes) -> list[Span]:
 # -- JSON ----------------------------------------------------------------------------------------
 
 
-def _json_value(value: Any) -> Any:
+def _number(text: str) -> float | int | None:
+    """JavaScript's ``Number(text)`` for the decimal texts OTLP/JSON carries, None for NaN."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None if text.strip() else 0
+    return (
+        int(number)
+        if number.is_integer() and "." not in text and "e" not in text.lower()
+        else number
+    )
+
+
+def attribute_value(value: Any) -> Any:
+    """An OTLP/JSON ``AnyValue`` as Langfuse reads it (``convertValueToPlainJavascript``):
+    strings, numbers, booleans and arrays as themselves, int64 texts as numbers, and anything
+    else (key-value lists, bytes, empty values) as its JSON text."""
     if not isinstance(value, dict):
         return value
-    if "arrayValue" in value:
-        return [_json_value(item) for item in (value["arrayValue"] or {}).get("values") or []]
-    if "kvlistValue" in value:
-        return {
-            item.get("key"): _json_value(item.get("value"))
-            for item in (value["kvlistValue"] or {}).get("values") or []
-        }
-    if "intValue" in value:
-        return int(value["intValue"])
-    for key in ("stringValue", "boolValue", "doubleValue", "bytesValue"):
-        if key in value:
-            return value[key]
-    return None
+    if value.get("stringValue") is not None:
+        return value["stringValue"]
+    if value.get("doubleValue") is not None:
+        double = value["doubleValue"]
+        if isinstance(double, str):
+            number = _number(double)
+            return number if number is not None and math.isfinite(number) else double
+        return double
+    if value.get("boolValue") is not None:
+        return value["boolValue"]
+    array = value.get("arrayValue")
+    if isinstance(array, dict) and array.get("values") is not None:
+        return [attribute_value(item) for item in array["values"]]
+    integer = value.get("intValue")
+    if isinstance(integer, (int, float)) and not isinstance(integer, bool):
+        return integer
+    if isinstance(integer, str) and _number(integer) is not None:
+        return _number(integer)
+    if isinstance(integer, dict) and isinstance(integer.get("high"), int):
+        return (integer["high"] << 32) + (int(integer.get("low", 0)) & 0xFFFFFFFF)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def _json_attributes(attributes: Any, where: str) -> dict[str, Any]:
@@ -155,7 +220,7 @@ def _json_attributes(attributes: Any, where: str) -> dict[str, Any]:
     if not isinstance(attributes, list):
         raise InvalidExport(f"{where}.attributes must be an array")
     return {
-        item["key"]: _json_value(item.get("value"))
+        item["key"]: attribute_value(item.get("value") or {})
         for item in attributes
         if isinstance(item, dict) and isinstance(item.get("key"), str)
     }
@@ -179,12 +244,15 @@ def _json_id(raw: Any, what: str, size: int, *, optional: bool = False) -> str |
     return decoded.hex()
 
 
-def _json_time(raw: Any) -> int:
+def _json_time(raw: Any) -> int | None:
     if isinstance(raw, dict):  # {high, low}, as some JavaScript exporters send int64
-        return (int(raw.get("high", 0)) << 32) + int(raw.get("low", 0))
-    if raw in (None, ""):
-        return 0
-    return int(raw)
+        return (int(raw.get("high", 0)) << 32) + (int(raw.get("low", 0)) & 0xFFFFFFFF)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return None  # Langfuse reads an unreadable time as a missing one
 
 
 def _json_list(value: Any, where: str) -> list[Any]:
@@ -205,7 +273,7 @@ def _json_spans(export: dict[str, Any]) -> Iterator[Span]:
             for span in _json_list(scope_spans.get("spans"), "spans"):
                 if not isinstance(span, dict):
                     raise InvalidExport("a span must be an object")
-                _json_list(span.get("events"), "events")
+                events = _json_list(span.get("events"), "events")
                 status = span.get("status") or {}
                 yield Span(
                     trace_id=_json_id(span.get("traceId"), "traceId", 16) or "",
@@ -219,10 +287,20 @@ def _json_spans(export: dict[str, Any]) -> Iterator[Span]:
                     attributes=_json_attributes(span.get("attributes"), "span"),
                     resource_attributes=resource,
                     scope_name=str(scope.get("name") or ""),
-                    scope_version=str(scope.get("version") or ""),
+                    scope_version=None if scope.get("version") is None else str(scope["version"]),
                     scope_attributes=_json_attributes(scope.get("attributes"), "scope"),
                     status_code=_status_code(status.get("code")),
-                    status_message=str(status.get("message") or ""),
+                    status_message=None
+                    if status.get("message") is None
+                    else str(status["message"]),
+                    events=[
+                        SpanEvent(
+                            str(event.get("name") or ""),
+                            _json_attributes(event.get("attributes"), "event"),
+                        )
+                        for event in events
+                        if isinstance(event, dict)
+                    ],
                 )
 
 
