@@ -79,7 +79,11 @@ def suite_copy(name: str, client_env: str, into: Path) -> Path:
     return into
 
 
-def run_suite(python: Path, folder: Path, real: RealLangfuse, *args: str) -> str:
+def run_suite(
+    python: Path, folder: Path, real: RealLangfuse, *args: str, shell: dict[str, str] | None = None
+) -> str:
+    """Run the pytest suite in ``folder`` with ``python``, from a shell that points at
+    ``real`` (and holds ``shell`` besides), and answer its output."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", str(folder)),
@@ -90,6 +94,7 @@ def run_suite(python: Path, folder: Path, real: RealLangfuse, *args: str) -> str
         "LANGFUSE_PUBLIC_KEY": "pk-lf-real-project",
         "LANGFUSE_SECRET_KEY": "sk-lf-real-project",
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        **(shell or {}),
     }
     command = [str(python), "-m", "pytest", "-p", "mockfuse.pytest_plugin"]
     result = subprocess.run(

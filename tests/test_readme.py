@@ -33,6 +33,24 @@ def fenced_after(heading: str) -> str:
     return match.group(1)
 
 
+@pytest.mark.clients
+def test_the_opentelemetry_only_example_passes_and_no_span_reaches_the_shells_collector(
+    tmp_path,
+):
+    (tmp_path / "test_app.py").write_text(example("otel-only"))
+    (tmp_path / "pytest.ini").write_text(example("autostart-ini"))
+    real = RealLangfuse()  # also the collector the shell's OTEL_EXPORTER_OTLP_ENDPOINT names
+    try:
+        shell = {"OTEL_EXPORTER_OTLP_ENDPOINT": real.url}
+        # SDK 5.x's environment has OpenTelemetry's SDK and OTLP exporter; the example uses
+        # no Langfuse SDK.
+        output = run_suite(client_python("lf5"), tmp_path, real, shell=shell)
+        assert real.connections == 0
+    finally:
+        real.close()
+    assert passed(output) == 1
+
+
 def test_the_python_example_runs():
     result = subprocess.run(
         [sys.executable, "-c", example("python")], capture_output=True, text=True, timeout=60
