@@ -2,8 +2,9 @@
 
 Each suite under ``tests/downstream/<suite>`` is what a user writes: an ``app.py`` that uses
 Langfuse the way Langfuse's docs teach (one client per process: ``@observe`` and
-``get_client()``, ``langfuse_context``, LiteLLM's callback, a module-level client) and test
-files of several tests each, using the ``mockfuse`` fixture. It runs in the client
+``get_client()``, ``langfuse_context``, LiteLLM's callback, a module-level client, or an
+OpenTelemetry instrumentation with its own exporter and no Langfuse SDK: OpenLLMetry,
+OpenInference, Pydantic AI) and test files of several tests each, using the ``mockfuse`` fixture. It runs in the client
 environment's own Python with mockfuse importable from the checkout: once with
 ``--mockfuse-update`` (writing its snapshots), once comparing, once under ``-n 2``. The
 shell's ``LANGFUSE_*`` variables point at a listener standing for the real Langfuse, which
@@ -37,6 +38,9 @@ RUNS = {
     "litellm_current": ("litellm", "litellm_current"),
     "module_client_sdk2": ("module_client", "lf2"),
     "module_client_sdk5": ("module_client", "lf5"),
+    "openllmetry": ("openai_instrumented", "otel_openllmetry"),
+    "openinference": ("openai_instrumented", "otel_openinference"),
+    "pydantic_ai": ("pydantic_ai", "pydantic_ai"),
 }
 
 
@@ -72,7 +76,8 @@ def real_langfuse() -> Iterator[RealLangfuse]:
 
 def suite_copy(name: str, client_env: str, into: Path) -> Path:
     shutil.copytree(SUITES / name, into, dirs_exist_ok=True, ignore=shutil.ignore_patterns("app_*"))
-    shutil.copy(SUITES / "shared" / "conftest.py", into / "conftest.py")
+    for shared in (SUITES / "shared").glob("*.py"):  # conftest.py, fake_openai.py
+        shutil.copy(shared, into / shared.name)
     app = SUITES / name / f"app_{client_env}.py"
     if app.exists():
         shutil.copy(app, into / "app.py")
