@@ -4,7 +4,7 @@ Each suite under ``tests/downstream/<suite>`` is what a user writes: an ``app.py
 Langfuse the way Langfuse's docs teach (one client per process: ``@observe`` and
 ``get_client()``, ``langfuse_context``, LiteLLM's callback, a module-level client, or an
 OpenTelemetry instrumentation with its own exporter and no Langfuse SDK: OpenLLMetry,
-OpenInference, Pydantic AI) and test files of several tests each, using the ``mockfuse`` fixture. It runs in the client
+OpenInference, Pydantic AI, the OpenAI Agents SDK) and test files of several tests each, using the ``mockfuse`` fixture. It runs in the client
 environment's own Python with mockfuse importable from the checkout: once with
 ``--mockfuse-update`` (writing its snapshots), once comparing, once under ``-n 2``. The
 shell's ``LANGFUSE_*`` variables point at a listener standing for the real Langfuse, which
@@ -41,6 +41,7 @@ RUNS = {
     "openllmetry": ("openai_instrumented", "otel_openllmetry"),
     "openinference": ("openai_instrumented", "otel_openinference"),
     "pydantic_ai": ("pydantic_ai", "pydantic_ai"),
+    "openai_agents": ("openai_agents", "openai_agents"),
 }
 
 
