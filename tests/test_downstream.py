@@ -2,13 +2,16 @@
 
 Each suite under ``tests/downstream/<suite>`` is what a user writes: an ``app.py`` that uses
 Langfuse the way Langfuse's docs teach (one client per process: ``@observe`` and
-``get_client()``, ``langfuse_context``, LiteLLM's callback, a module-level client, or an
-OpenTelemetry instrumentation with its own exporter and no Langfuse SDK: OpenLLMetry,
-OpenInference, Pydantic AI, the OpenAI Agents SDK) and test files of several tests each, using the ``mockfuse`` fixture. It runs in the client
-environment's own Python with mockfuse importable from the checkout: once with
-``--mockfuse-update`` (writing its snapshots), once comparing, once under ``-n 2``. The
-shell's ``LANGFUSE_*`` variables point at a listener standing for the real Langfuse, which
-must never see a connection.
+``get_client()``, ``langfuse_context``, LiteLLM's callback, a module-level client; or an
+OpenTelemetry instrumentation: OpenLLMetry and OpenInference with the app's own exporter,
+Pydantic AI's own, the OpenAI Agents SDK's through the Langfuse SDK) and test files of
+several tests each, using the ``mockfuse`` fixture. It runs in the client environment's own
+Python with mockfuse importable from the checkout: once with ``--mockfuse-update`` (writing
+its snapshots), once comparing, once under ``-n 2``. The shell's ``LANGFUSE_*`` variables
+point at a listener standing for the real Langfuse, which must never see a connection.
+
+``vercel_ai`` is a JavaScript app and suite (the Vercel AI SDK through ``@langfuse/otel``)
+against a mockfuse server, as suites in other languages use one.
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.client_envs import client_python
+from mockfuse.server import MockfuseServer
+from tests.support.client_envs import client_node_modules, client_python
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = ROOT / "tests" / "downstream"
@@ -143,3 +148,39 @@ def test_a_downstream_suite_passes_serial_and_under_xdist(run, tmp_path, real_la
     assert f"0 failed, {len(snapshots)} passed" in parallel
 
     assert real_langfuse.connections == 0
+
+
+@pytest.mark.clients
+def test_the_vercel_ai_sdk_suite_passes_serial_and_side_by_side(tmp_path):
+    """A JavaScript suite against a mockfuse server, as a suite in another language uses
+    one: node's own test runner, a key per test file, the admin API to forget and read a
+    key's captures, and ``mockfuse check`` for its snapshot files."""
+    folder = shutil.copytree(SUITES / "vercel_ai", tmp_path / "vercel_ai")
+    with MockfuseServer() as server:
+        env = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            "NODE_PATH": str(client_node_modules("vercel_ai")),
+            "LANGFUSE_BASE_URL": server.url,
+            "LANGFUSE_SECRET_KEY": "sk-lf-vercel-suite",
+        }
+
+        def node_test(concurrency: int, **extra: str) -> str:
+            result = subprocess.run(
+                ["node", "--test", f"--test-concurrency={concurrency}"],
+                cwd=folder,
+                env={**env, **extra},
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert "# fail 0" in result.stdout, result.stdout
+            return result.stdout
+
+        written = node_test(1, MOCKFUSE_UPDATE="1")
+        snapshots = sorted((folder / "snapshots").rglob("*.json"))
+        assert len(snapshots) == 2, written
+        for output in (node_test(1), node_test(2)):
+            assert "# pass 5" in output, output
+        assert sorted((folder / "snapshots").rglob("*.json")) == snapshots
