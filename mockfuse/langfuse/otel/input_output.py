@@ -182,9 +182,7 @@ def input_and_output(
             return get(input_key), get(output_key)
 
     # LiveKit
-    found_input = _first_defined(
-        get("lk.input_text"), get("lk.user_transcript"), get("lk.chat_ctx")
-    )
+    found_input = first_defined(get("lk.input_text"), get("lk.user_transcript"), get("lk.chat_ctx"))
     found_output = get("lk.function_tool.output")
     if not truthy(found_output):
         found_output = get("lk.response.text")
@@ -205,8 +203,8 @@ def input_and_output(
             return get(input_key), get(output_key)
 
     if scope_name == "pydantic-ai":
-        found_input = _first_defined(get("pydantic_ai.all_messages"))
-        found_output = _first_defined(get("final_result"))
+        found_input = first_defined(get("pydantic_ai.all_messages"))
+        found_output = first_defined(get("final_result"))
         if truthy(found_input) and truthy(get("gen_ai.system_instructions")):
             found_input = prepend_system_instructions(
                 found_input, get("gen_ai.system_instructions")
@@ -231,20 +229,21 @@ def input_and_output(
     return gen_ai if gen_ai is not None else (None, None)
 
 
-def _first_defined(*values: Any) -> Any:
+def first_defined(*values: Any) -> Any:
+    """The first value that is not None (JavaScript's ``??``)."""
     return next((value for value in values if value is not None), None)
 
 
 def _genkit(attributes: Attributes) -> tuple[Any, Any]:
     raw_input, raw_output = attributes.get("genkit:input"), attributes.get("genkit:output")
-    genkit_input = _first_defined(parse_json_payload(raw_input), raw_input)
-    genkit_output = _first_defined(parse_json_payload(raw_output), raw_output)
+    genkit_input = first_defined(parse_json_payload(raw_input), raw_input)
+    genkit_output = first_defined(parse_json_payload(raw_output), raw_output)
     if genkit_input is None and genkit_output is None:
         return None, None
     # a model span's messages and message; a flow's whole objects
     found_input = genkit_input.get("messages") if isinstance(genkit_input, dict) else None
     found_output = genkit_output.get("message") if isinstance(genkit_output, dict) else None
-    return _first_defined(found_input, genkit_input), _first_defined(found_output, genkit_output)
+    return first_defined(found_input, genkit_input), first_defined(found_output, genkit_output)
 
 
 def _ai_sdk(attributes: Attributes) -> tuple[Any, Any]:
@@ -285,11 +284,11 @@ def _ai_sdk(attributes: Attributes) -> tuple[Any, Any]:
             None,
         )
     gen_ai = _gen_ai_messages(attributes) or (None, None)
-    return _first_defined(found_input, gen_ai[0]), _first_defined(found_output, gen_ai[1])
+    return first_defined(found_input, gen_ai[0]), first_defined(found_output, gen_ai[1])
 
 
 def _flue(attributes: Attributes) -> tuple[Any, Any] | None:
-    found_input = _first_defined(
+    found_input = first_defined(
         *(
             attributes.get(k)
             for k in (
@@ -300,7 +299,7 @@ def _flue(attributes: Attributes) -> tuple[Any, Any] | None:
             )
         )
     )
-    found_output = _first_defined(
+    found_output = first_defined(
         *(
             attributes.get(k)
             for k in (
@@ -315,8 +314,8 @@ def _flue(attributes: Attributes) -> tuple[Any, Any] | None:
     if found_input is None and found_output is None:
         return None
     return (
-        _first_defined(parse_json_payload(found_input), found_input),
-        _first_defined(parse_json_payload(found_output), found_output),
+        first_defined(parse_json_payload(found_input), found_input),
+        first_defined(parse_json_payload(found_output), found_output),
     )
 
 
@@ -378,18 +377,18 @@ def prepend_system_instructions(messages_value: Any, instructions: Any) -> Any:
         parsed = instructions
     if isinstance(parsed, list):
         content = "\n".join(
-            _js_string(part["content"])
+            js_string(part["content"])
             if isinstance(part, dict) and truthy(part.get("content"))
-            else _js_string(part)
+            else js_string(part)
             for part in parsed
         )
     else:
-        content = _js_string(parsed)
+        content = js_string(parsed)
     merged = [{"role": "system", "content": content}, *messages]
     return json_text(merged) if isinstance(messages_value, str) else merged
 
 
-def _js_string(value: Any) -> str:
+def js_string(value: Any) -> str:
     """JavaScript's ``String(value)``."""
     if isinstance(value, str):
         return value
@@ -400,7 +399,7 @@ def _js_string(value: Any) -> str:
     if isinstance(value, dict):
         return "[object Object]"
     if isinstance(value, list):
-        return ",".join("" if v is None else _js_string(v) for v in value)
+        return ",".join("" if v is None else js_string(v) for v in value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -24,7 +24,9 @@ from typing import Any, NamedTuple
 from mockfuse.langfuse.ingestion.marks import Mark
 from mockfuse.langfuse.ingestion.schema import envelope_issues
 from mockfuse.langfuse.otel.input_output import (
+    first_defined,
     input_and_output,
+    js_string,
     json_text,
     metadata_attributes,
     parse_json_payload,
@@ -37,7 +39,11 @@ from mockfuse.langfuse.otel.model_usage import (
     model_parameters,
     usage_details,
 )
-from mockfuse.langfuse.otel.observation_types import OBSERVATION_TYPES, observation_type
+from mockfuse.langfuse.otel.observation_types import (
+    OBSERVATION_TYPES,
+    meaningful,
+    observation_type,
+)
 from mockfuse.langfuse.otel.spans import STATUS_ERROR, Span, spans_from_protobuf
 from mockfuse.langfuse.otel.tools import tools_into_input
 from mockfuse.langfuse.projection import Event
@@ -294,7 +300,7 @@ def _tags(attributes: Attributes) -> list[str]:
     if value is None:
         return []
     if isinstance(value, list):
-        return [_js_string(tag) for tag in value]
+        return [js_string(tag) for tag in value]
     if isinstance(value, str):
         if value.strip().startswith("["):
             try:
@@ -302,25 +308,11 @@ def _tags(attributes: Attributes) -> list[str]:
             except (ValueError, RecursionError):
                 parsed = None
             if isinstance(parsed, list):
-                return [_js_string(tag) for tag in parsed]
+                return [js_string(tag) for tag in parsed]
         if "," in value:
             return [tag.strip() for tag in value.split(",")]
         return [value]
     return []
-
-
-def _js_string(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (dict, list)):
-        return json_text(value)
-    return str(value)
 
 
 def _completion_start(attributes: Attributes, start: str) -> Any:
@@ -365,37 +357,24 @@ def _ai_sdk_prompt(attributes: Attributes) -> dict[str, Any] | None:
 
 def _prompt_link(attributes: Attributes) -> tuple[Any, Any]:
     prompt = _ai_sdk_prompt(attributes) or {}
-    name = next(
-        (
-            v
-            for v in (
-                attributes.get("langfuse.observation.prompt.name"),
-                attributes.get("langfuse.prompt.name"),
-                prompt.get("name"),
-            )
-            if v is not None
+    return (
+        first_defined(
+            attributes.get("langfuse.observation.prompt.name"),
+            attributes.get("langfuse.prompt.name"),
+            prompt.get("name"),
         ),
-        None,
-    )
-    version = next(
-        (
-            v
-            for v in (
-                attributes.get("langfuse.observation.prompt.version"),
-                attributes.get("langfuse.prompt.version"),
-                prompt.get("version"),
-            )
-            if v is not None
+        first_defined(
+            attributes.get("langfuse.observation.prompt.version"),
+            attributes.get("langfuse.prompt.version"),
+            prompt.get("version"),
         ),
-        None,
     )
-    return name, version
 
 
 def _is_root(span: Span) -> bool:
     return (
         span.parent_span_id is None
-        or str(_js_string(span.attributes.get("langfuse.internal.as_root"))) == "true"
+        or str(js_string(span.attributes.get("langfuse.internal.as_root"))) == "true"
     )
 
 
@@ -516,14 +495,6 @@ def _trace(span: Span, root: bool, updates: bool) -> dict[str, Any]:
     return trace
 
 
-def _meaningful(value: Any) -> bool:
-    if value is None or value == "":
-        return False
-    if isinstance(value, (list, dict)):
-        return len(value) > 0
-    return True
-
-
 def _shallow(trace: dict[str, Any]) -> bool:
     full = (
         "name",
@@ -537,7 +508,7 @@ def _shallow(trace: dict[str, Any]) -> bool:
         "input",
         "output",
     )
-    return not any(_meaningful(trace.get(field)) for field in full)
+    return not any(meaningful(trace.get(field)) for field in full)
 
 
 def _compact(body: dict[str, Any]) -> dict[str, Any]:
