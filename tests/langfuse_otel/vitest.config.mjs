@@ -1,5 +1,7 @@
 // Runs Langfuse's OTel mapping tests against mockfuse: the import of Langfuse's processor
 // resolves to the shim, which talks to a running mockfuse (MOCKFUSE_URL).
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // JSON carries no undefined: Langfuse's in-process test can ask for a key that is present
@@ -8,6 +10,8 @@ import { fileURLToPath } from "node:url";
 const ABSENT_OVER_JSON = [["        model: undefined,\n", "        // model: absent\n"]];
 
 export default {
+  // vitest's cache stays out of the checkout.
+  cacheDir: join(tmpdir(), "mockfuse-langfuse-otel-cases"),
   plugins: [
     {
       name: "absent-over-json",
