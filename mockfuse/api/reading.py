@@ -187,7 +187,7 @@ class Reading:
         prompt_id = self.prompts.id_of(
             key, observation.get("promptName"), observation.get("promptVersion")
         )
-        model = self.models.match(key, observation["model"], observation["startTime"])
+        model = self.models.match(key, observation["model"])
         return _observation_view(observation, trace, self.project_id, prompt_id, model)
 
     def all_observations(self, traces: list[Entity]) -> list[Entity]:

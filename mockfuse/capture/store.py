@@ -347,9 +347,13 @@ class Store:
         """Costs as Langfuse records them: the client's, else priced by the matching model.
         Done on read, so a model defined after its generations arrived prices them too."""
         for observation in observations:
-            model = self.models.match(tenant, observation["model"], observation["startTime"])
+            model = self.models.match(tenant, observation["model"])
             observation["costDetails"] = calculated_costs(
-                observation["usageDetails"], observation["costDetails"], model
+                observation["usageDetails"],
+                observation["costDetails"],
+                model,
+                model_parameters=observation["modelParameters"],
+                metadata=observation["metadata"],
             )
 
     def _inflate(self, tenant: str | None, scores: list[Entity]) -> None:

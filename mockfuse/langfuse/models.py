@@ -1,10 +1,13 @@
 """Model definitions and the costs Langfuse calculates from them.
 
-A generation that sent costs of its own keeps them (a total is added as their sum when it sent
-none). Otherwise its ``model`` is matched against the model definitions, a tenant's own
-(``POST /api/public/models``) before the common models mockfuse ships
-(``data/model_prices.json``), and each usage count with a price gives a cost: the same
-``costDetails`` Langfuse's worker writes, with ``total`` the sum of the others.
+A generation that sent costs of its own keeps them. Otherwise its ``model`` is matched against
+the model definitions — a tenant's own (``POST /api/public/models``) before Langfuse's
+built-in models, which mockfuse ships as Langfuse keeps them (``data/model_prices.json``,
+copied by ``scripts/refresh_model_prices.py`` with the commit it came from) — and the
+model's pricing tier that fits the generation prices each usage count: the same
+``costDetails`` Langfuse's worker writes (``IngestionService.calculateUsageCosts``), tiers
+chosen as its ``matchPricingTier`` chooses them (conditions on usage, model parameters and
+metadata, in priority order, else the default tier).
 """
 
 from __future__ import annotations
@@ -24,8 +27,8 @@ from mockfuse.langfuse.timestamps import format_timestamp, parse_timestamp, utc_
 
 MODEL_PRICES = Path(__file__).resolve().parent / "data" / "model_prices.json"
 USAGE_UNITS = ("CHARACTERS", "TOKENS", "SECONDS", "MILLISECONDS", "IMAGES", "REQUESTS")
-# When the shipped models are said to have been created: before any generation priced by them.
-_SHIPPED_AT = "2024-01-01T00:00:00.000Z"
+_USAGE_OPERATORS = ("gt", "gte", "lt", "lte", "eq", "neq")
+_ATTRIBUTE_SOURCES = ("model_parameters", "metadata")
 
 Record = dict[str, Any]
 
@@ -39,13 +42,105 @@ class ModelNotFound(LookupError):
 
 
 @dataclass
+class PricingTier:
+    """Prices that apply when all ``conditions`` hold (the default tier: when no other does)."""
+
+    id: str
+    name: str
+    is_default: bool
+    priority: int
+    conditions: list[Record]
+    prices: dict[str, float]
+
+    @cached_property
+    def decimal_prices(self) -> dict[str, Decimal]:
+        """The prices as the decimals costs are reckoned in, made once per tier."""
+        return {usage: Decimal(repr(price)) for usage, price in self.prices.items()}
+
+    def holds(self, usage: dict[str, Any], attributes: dict[str, dict[str, str]]) -> bool:
+        """All conditions hold (Langfuse's ``evaluateConditions``); a tier without any never
+        does."""
+        return bool(self.conditions) and all(
+            _condition_holds(condition, usage, attributes) for condition in self.conditions
+        )
+
+    def to_json(self) -> Record:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "isDefault": self.is_default,
+            "priority": self.priority,
+            "conditions": self.conditions,
+            "prices": dict(self.prices),
+        }
+
+
+def _condition_holds(
+    condition: Record, usage: dict[str, Any], attributes: dict[str, dict[str, str]]
+) -> bool:
+    if "source" in condition:
+        values = attributes.get(
+            "modelParameters" if condition["source"] == "model_parameters" else "metadata", {}
+        )
+        if condition["key"] not in values:
+            return False
+        return values[condition["key"]] in condition["values"]
+    try:
+        pattern = re.compile(
+            condition["usageDetailPattern"], 0 if condition.get("caseSensitive") else re.IGNORECASE
+        )
+    except re.error:
+        return False  # as Langfuse's: a condition that cannot be evaluated fails
+    total = sum(
+        units
+        for key, units in usage.items()
+        if pattern.search(key) and isinstance(units, (int, float))
+    )
+    threshold: float = condition["value"]
+    comparisons: dict[str, bool] = {
+        "gt": total > threshold,
+        "gte": total >= threshold,
+        "lt": total < threshold,
+        "lte": total <= threshold,
+        "eq": total == threshold,
+        "neq": total != threshold,
+    }
+    return comparisons.get(condition["operator"], False)
+
+
+def _attribute_record(value: Any) -> dict[str, str]:
+    """Model parameters or metadata as tiers compare them (``toPricingAttributeRecord``):
+    top-level strings, numbers and booleans, as text."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except (ValueError, RecursionError):
+            return {}
+    if not isinstance(value, dict):
+        return {}
+    return {
+        key: _js_text(item)
+        for key, item in value.items()
+        if isinstance(item, (str, int, float)) or isinstance(item, bool)
+    }
+
+
+def _js_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass
 class Model:
     """One model definition, as the models API shows it and as pricing reads it."""
 
     id: str
     name: str
     pattern: re.Pattern[str]
-    prices: dict[str, float]
+    tiers: list[PricingTier]
     unit: str = "TOKENS"
     start_date: datetime | None = None
     managed: bool = False
@@ -53,10 +148,29 @@ class Model:
     tokenizer_id: str | None = None
     tokenizer_config: Any = None
 
-    @cached_property
-    def decimal_prices(self) -> dict[str, Decimal]:
-        """The prices as the decimals costs are reckoned in, made once per model."""
-        return {usage: Decimal(repr(price)) for usage, price in self.prices.items()}
+    @property
+    def default_tier(self) -> PricingTier:
+        return next(tier for tier in self.tiers if tier.is_default)
+
+    @property
+    def prices(self) -> dict[str, float]:
+        """The default tier's prices: what the models API and observations show as a
+        model's prices."""
+        return self.default_tier.prices
+
+    def tier_for(
+        self, usage: dict[str, Any], model_parameters: Any = None, metadata: Any = None
+    ) -> PricingTier:
+        """The tier a generation is priced with (Langfuse's ``matchPricingTier``): the first
+        other tier, by priority, whose conditions all hold, else the default."""
+        attributes = {
+            "modelParameters": _attribute_record(model_parameters),
+            "metadata": _attribute_record(metadata),
+        }
+        for tier in sorted(self.tiers, key=lambda tier: tier.priority):
+            if not tier.is_default and tier.holds(usage, attributes):
+                return tier
+        return self.default_tier
 
     def to_json(self) -> Record:
         prices = self.prices
@@ -75,14 +189,7 @@ class Model:
             "createdAt": self.created_at,
             "prices": {usage: {"price": price} for usage, price in prices.items()},
             "pricingTiers": [
-                {
-                    "id": f"{self.id}-standard",
-                    "name": "Standard",
-                    "isDefault": True,
-                    "priority": 0,
-                    "conditions": [],
-                    "prices": dict(prices),
-                }
+                tier.to_json() for tier in sorted(self.tiers, key=lambda tier: tier.priority)
             ],
         }
 
@@ -93,7 +200,9 @@ def _compile(pattern: Any) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
     except re.error as error:
-        raise ModelError(f"matchPattern: not a valid regular expression ({error})") from None
+        raise ModelError(
+            f"matchPattern is not a valid regex pattern (Postgres) ({error})"
+        ) from None
 
 
 def _price(spec: Record, name: str) -> float | None:
@@ -105,9 +214,8 @@ def _price(spec: Record, name: str) -> float | None:
     return float(value)
 
 
-def _prices(spec: Record) -> dict[str, float]:
-    """Flat prices, or the default pricing tier's (the only tier mockfuse prices with)."""
-    flat = {
+def _flat_prices(spec: Record) -> dict[str, float]:
+    return {
         usage: price
         for usage, name in (
             ("input", "inputPrice"),
@@ -116,22 +224,120 @@ def _prices(spec: Record) -> dict[str, float]:
         )
         if (price := _price(spec, name)) is not None
     }
-    tiers = spec.get("pricingTiers")
-    if tiers is None:
+
+
+def _condition(raw: Any, tier: str) -> Record:
+    if not isinstance(raw, dict):
+        raise ModelError(f'pricing tier "{tier}": a condition is an object')
+    if "source" in raw:
+        values = raw.get("values")
+        if (
+            raw.get("source") not in _ATTRIBUTE_SOURCES
+            or not isinstance(raw.get("key"), str)
+            or not 1 <= len(raw["key"]) <= 200
+            or raw.get("operator") != "in"
+            or not isinstance(values, list)
+            or not values
+            or not all(isinstance(v, str) and v for v in values)
+        ):
+            raise ModelError(f'pricing tier "{tier}": invalid attribute condition')
+        return {"source": raw["source"], "key": raw["key"], "operator": "in", "values": values}
+    pattern, value = raw.get("usageDetailPattern"), raw.get("value")
+    if not isinstance(pattern, str) or not 1 <= len(pattern) <= 200:
+        raise ModelError(f'Invalid regex pattern in tier "{tier}": Pattern cannot be empty')
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise ModelError(f'Invalid regex pattern in tier "{tier}": {error}') from None
+    if (
+        raw.get("operator") not in _USAGE_OPERATORS
+        or isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or value < 0
+    ):
+        raise ModelError(f'pricing tier "{tier}": invalid usage condition')
+    case_sensitive = raw.get("caseSensitive", False)
+    if not isinstance(case_sensitive, bool):
+        raise ModelError(f'pricing tier "{tier}": caseSensitive must be a boolean')
+    return {
+        "usageDetailPattern": pattern,
+        "operator": raw["operator"],
+        "value": value,
+        "caseSensitive": case_sensitive,
+    }
+
+
+def _tiers(spec: Record, model_id: str) -> list[PricingTier]:
+    """The model's pricing tiers, held to Langfuse's ``validatePricingTiers``; flat prices
+    make one default tier."""
+    flat = _flat_prices(spec)
+    raw_tiers = spec.get("pricingTiers")
+    if raw_tiers is None:
         if "total" in flat and len(flat) > 1:
             raise ModelError("totalPrice cannot be set together with inputPrice or outputPrice")
-        return flat
+        return [PricingTier(f"{model_id}_tier_default", "Standard", True, 0, [], flat)]
     if flat:
         raise ModelError("pricingTiers cannot be given together with flat prices")
-    if not isinstance(tiers, list):
-        raise ModelError("pricingTiers must be a list")
-    defaults = [tier for tier in tiers if isinstance(tier, dict) and tier.get("isDefault")]
-    if len(defaults) != 1 or not isinstance(defaults[0].get("prices"), dict):
-        raise ModelError("pricingTiers must include exactly one default tier with prices")
-    tier_prices = defaults[0]["prices"]
-    return {
-        usage: price for usage in tier_prices if (price := _price(tier_prices, usage)) is not None
-    }
+    if not isinstance(raw_tiers, list) or not raw_tiers:
+        raise ModelError("At least one pricing tier is required")
+    tiers = []
+    for position, raw in enumerate(raw_tiers):
+        if not isinstance(raw, dict):
+            raise ModelError("a pricing tier is an object")
+        name = raw.get("name")
+        if not isinstance(name, str) or not 1 <= len(name.strip()) <= 100:
+            raise ModelError("pricing tier name: 1 to 100 characters")
+        name = name.strip()
+        priority = raw.get("priority")
+        if isinstance(priority, bool) or not isinstance(priority, int) or not 0 <= priority <= 999:
+            raise ModelError(f'pricing tier "{name}": priority must be an integer from 0 to 999')
+        conditions = raw.get("conditions")
+        if not isinstance(conditions, list):
+            raise ModelError(f'pricing tier "{name}": conditions must be a list')
+        prices = raw.get("prices")
+        if not isinstance(prices, dict):
+            raise ModelError(f'pricing tier "{name}": prices must be an object')
+        tiers.append(
+            PricingTier(
+                id=str(raw["id"]) if isinstance(raw.get("id"), str) else f"{model_id}_{position}",
+                name=name,
+                is_default=raw.get("isDefault") is True,
+                priority=priority,
+                conditions=[_condition(condition, name) for condition in conditions],
+                prices={usage: _price(prices, usage) or 0.0 for usage in prices},
+            )
+        )
+    _check_tiers(tiers)
+    return tiers
+
+
+def _check_tiers(tiers: list[PricingTier]) -> None:
+    defaults = [tier for tier in tiers if tier.is_default]
+    if not defaults:
+        raise ModelError("Exactly one pricing tier must have isDefault: true")
+    if len(defaults) > 1:
+        raise ModelError(f"Only one pricing tier can have isDefault: true, found {len(defaults)}")
+    default = defaults[0]
+    if default.priority != 0:
+        raise ModelError("Default pricing tier must have priority: 0")
+    if default.conditions:
+        raise ModelError("Default pricing tier must have empty conditions array")
+    for tier in tiers:
+        if not tier.is_default and not tier.conditions:
+            raise ModelError(
+                f'Non-default pricing tier "{tier.name}" must have at least one condition'
+            )
+    if len({tier.priority for tier in tiers}) != len(tiers):
+        raise ModelError("Pricing tier priorities must be unique within a model")
+    if len({tier.name for tier in tiers}) != len(tiers):
+        raise ModelError("Pricing tier names must be unique")
+    for tier in tiers:
+        if not tier.prices:
+            raise ModelError(f'Pricing tier "{tier.name}" must have at least one price defined')
+        if sorted(tier.prices) != sorted(default.prices):
+            raise ModelError(
+                f'Pricing tier "{tier.name}" must have the same usage keys as the default tier'
+            )
 
 
 def model_from_spec(spec: Any, *, model_id: str | None = None) -> Model:
@@ -147,11 +353,12 @@ def model_from_spec(spec: Any, *, model_id: str | None = None) -> Model:
     start_date = parse_timestamp(start) if start is not None else None
     if start is not None and start_date is None:
         raise ModelError("startDate: an ISO 8601 date-time with an offset")
+    made_id = model_id or str(uuid.uuid4())
     return Model(
-        id=model_id or str(uuid.uuid4()),
+        id=made_id,
         name=name,
         pattern=_compile(spec.get("matchPattern")),
-        prices=_prices(spec),
+        tiers=_tiers(spec, made_id),
         unit=unit,
         start_date=start_date,
         tokenizer_id=spec.get("tokenizerId"),
@@ -160,51 +367,89 @@ def model_from_spec(spec: Any, *, model_id: str | None = None) -> Model:
 
 
 def _shipped_models() -> list[Model]:
+    """Langfuse's built-in models, as its database holds them (unit TOKENS, no start date)."""
     data = json.loads(MODEL_PRICES.read_text())
     return [
         Model(
-            id=f"mockfuse-{entry['modelName']}",
+            id=entry["id"],
             name=entry["modelName"],
             pattern=re.compile(entry["matchPattern"]),
-            prices=entry["prices"],
-            unit=entry.get("unit", "TOKENS"),
+            tiers=[
+                PricingTier(
+                    id=tier["id"],
+                    name=tier["name"],
+                    is_default=tier["isDefault"],
+                    priority=tier["priority"],
+                    conditions=tier["conditions"],
+                    prices=tier["prices"],
+                )
+                for tier in entry["pricingTiers"]
+            ],
             managed=True,
-            created_at=_SHIPPED_AT,
+            created_at=format_timestamp(parse_timestamp(entry["createdAt"]) or utc_now()),
+            tokenizer_id=entry.get("tokenizerId"),
+            tokenizer_config=entry.get("tokenizerConfig"),
         )
         for entry in data["models"]
     ]
 
 
-def _decimal(value: float) -> Decimal:
-    return Decimal(repr(value))
+def _listing_order(model: Model) -> tuple[str, str, int, float]:
+    started = model.start_date
+    return (model.name, model.unit, started is None, -started.timestamp() if started else 0.0)
 
 
-def _sum(costs: dict[str, float]) -> float:
-    return float(sum((_decimal(cost) for cost in costs.values()), Decimal(0)))
+def _match_order(found: tuple[int, Model]) -> tuple[bool, bool, float, int]:
+    position, model = found
+    started = model.start_date
+    return (model.managed, started is None, -started.timestamp() if started else 0.0, position)
+
+
+# Langfuse keeps costs as ClickHouse Decimal64(12): twelve decimal places.
+_COST_PLACES = Decimal("1e-12")
+
+
+def _stored(cost: Any) -> Any:
+    """A cost as Langfuse stores it, to twelve decimal places."""
+    if isinstance(cost, bool) or not isinstance(cost, (int, float)):
+        return cost
+    return float(Decimal(repr(cost)).quantize(_COST_PLACES))
 
 
 def calculated_costs(
-    usage: dict[str, int], provided: dict[str, float], model: Model | None
+    usage: dict[str, Any],
+    provided: dict[str, Any],
+    model: Model | None,
+    *,
+    model_parameters: Any = None,
+    metadata: Any = None,
 ) -> dict[str, float]:
-    """The costs Langfuse records for a generation: the client's own, else priced usage.
-    Reckoned in decimals, as Langfuse's are, so 12 tokens at 0.0000025 cost 0.00003."""
-    if provided:
+    """The costs Langfuse records for an observation (``calculateUsageCosts``): the client's
+    own, with a total only where Langfuse adds one; else its usage priced by the model's
+    tier for it, each count at its price (in decimals, as Langfuse's are), the total the
+    priced total or the sum of the others; each kept to twelve decimal places."""
+    given = {key: cost for key, cost in provided.items() if cost is not None}
+    if given:
         costs = dict(provided)
-        if "total" not in costs:
-            costs["total"] = _sum(costs)
-        return costs
-    if model is None:
+        if "total" not in given and all(key in ("input", "output") for key in given):
+            costs["total"] = given.get("input", 0) + given.get("output", 0)
+        return {key: _stored(cost) for key, cost in costs.items()}
+    if model is None or not usage:
         return {}
+    tier = model.tier_for(usage, model_parameters, metadata)
     costs = {
-        usage_type: float(units * model.decimal_prices[usage_type])
+        usage_type: float(Decimal(units) * tier.decimal_prices[usage_type])
         for usage_type, units in usage.items()
-        if usage_type != "total" and usage_type in model.prices
+        if usage_type in tier.prices
+        and isinstance(units, (int, float))
+        and not isinstance(units, bool)
     }
-    if costs:
-        costs["total"] = _sum(costs)
-    elif "total" in model.prices and "total" in usage:
-        costs["total"] = float(usage["total"] * model.decimal_prices["total"])
-    return costs
+    if "total" not in costs and costs:
+        total = 0.0
+        for cost in costs.values():  # a float sum, as Langfuse's
+            total += cost
+        costs["total"] = total
+    return {key: _stored(cost) for key, cost in costs.items()}
 
 
 class ModelBook:
@@ -229,16 +474,20 @@ class ModelBook:
             raise ModelError("Built-in models cannot be modified")
         with self._lock:
             own = self._own.setdefault(public_key, [])
+            if any(m.name == model.name and m.id != model.id for m in own):
+                raise ModelError(f"Model name '{model.name}' already exists in project")
             own[:] = [m for m in own if m.id != model.id]
             own.append(model)
             self._forget_matches(public_key)
         return model.to_json()
 
     def models(self, public_key: str | None) -> list[Record]:
-        """The tenant's own models, newest first, then the shipped ones."""
+        """The tenant's own models and the built-in ones, in the order Langfuse lists them:
+        by name, unit, then latest start date (none last)."""
         with self._lock:
-            own = list(reversed(self._own.get(public_key, [])))
-        return [model.to_json() for model in own + self._shipped]
+            own = list(self._own.get(public_key, []))
+        listed = sorted(own + self._shipped, key=_listing_order)
+        return [model.to_json() for model in listed]
 
     def get(self, public_key: str | None, model_id: str) -> Record:
         for model in self._candidates(public_key):
@@ -275,25 +524,16 @@ class ModelBook:
             own = list(self._own.get(public_key, []))
         return own + self._shipped
 
-    def match(self, public_key: str | None, model_name: Any, start_time: Any) -> Model | None:
-        """The model a generation of ``model_name`` started at ``start_time`` is priced with:
-        the tenant's own before shipped ones, then the latest start date not after it."""
+    def match(self, public_key: str | None, model_name: Any) -> Model | None:
+        """The model an observation of ``model_name`` is priced with (Langfuse's
+        ``findModelInPostgres``): the tenant's own before built-in ones, then the latest
+        start date (none last), whenever the observation started."""
         if not isinstance(model_name, str) or not model_name:
             return None
-        started = parse_timestamp(start_time)
-        best: tuple[int, float, int] | None = None
-        chosen = None
-        for position, model in self._matches(public_key, model_name):
-            if model.start_date and started and model.start_date > started:
-                continue
-            rank = (
-                0 if model.managed else 1,
-                model.start_date.timestamp() if model.start_date else float("-inf"),
-                position,
-            )
-            if best is None or rank > best:
-                best, chosen = rank, model
-        return chosen
+        found = self._matches(public_key, model_name)
+        if not found:
+            return None
+        return min(found, key=_match_order)[1]
 
     def forget(self, public_key: str) -> None:
         with self._lock:

@@ -1,0 +1,46 @@
+"""Copy Langfuse's built-in model list and prices into mockfuse, recording where they came from.
+
+    python scripts/refresh_model_prices.py PATH_TO_LANGFUSE_CLONE
+
+Reads ``worker/src/constants/default-model-prices.json`` at the clone's HEAD (a bare mirror
+works) and writes ``mockfuse/langfuse/data/model_prices.json``: the models unchanged, under
+the repository, path, commit and commit date they came from.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SOURCE = "worker/src/constants/default-model-prices.json"
+TARGET = Path(__file__).resolve().parent.parent / "mockfuse" / "langfuse" / "data" / "model_prices.json"
+
+
+def main() -> None:
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    clone = sys.argv[1]
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", clone, *args], check=True, capture_output=True, text=True
+        ).stdout
+
+    models = json.loads(git("show", f"HEAD:{SOURCE}"))
+    data = {
+        "source": {
+            "repository": "langfuse/langfuse",
+            "path": SOURCE,
+            "commit": git("rev-parse", "HEAD").strip(),
+            "date": git("show", "-s", "--format=%cs", "HEAD").strip(),
+        },
+        "models": models,
+    }
+    TARGET.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    print(f"{len(models)} models from {data['source']['commit']} into {TARGET}")
+
+
+if __name__ == "__main__":
+    main()
