@@ -4,7 +4,8 @@
 
 Reads ``worker/src/constants/default-model-prices.json`` at the clone's HEAD (a bare mirror
 works) and writes ``mockfuse/langfuse/data/model_prices.json``: the models unchanged, under
-the repository, path, commit and commit date they came from.
+the repository, path, commit and commit date they came from. Copies Langfuse's test of them
+and of its tier matcher beside its harness (``tests/langfuse_pricing``) from the same commit.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import sys
 from pathlib import Path
 
 SOURCE = "worker/src/constants/default-model-prices.json"
-TARGET = Path(__file__).resolve().parent.parent / "mockfuse" / "langfuse" / "data" / "model_prices.json"
+ROOT = Path(__file__).resolve().parent.parent
+TARGET = ROOT / "mockfuse" / "langfuse" / "data" / "model_prices.json"
+TEST = "worker/src/__tests__/pricing-tier-matcher.test.ts"
+TEST_TARGET = ROOT / "tests" / "langfuse_pricing" / "pricing-tier-matcher.test.ts"
 
 
 def main() -> None:
@@ -39,6 +43,7 @@ def main() -> None:
         "models": models,
     }
     TARGET.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    TEST_TARGET.write_text(git("show", f"HEAD:{TEST}"))
     print(f"{len(models)} models from {data['source']['commit']} into {TARGET}")
 
 

@@ -13,9 +13,6 @@ fails this test too, so the list never grows stale.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +20,7 @@ import pytest
 
 from mockfuse.server import MockfuseServer
 from mockfuse.testing.tenant import OTLP_TRACES_PATH
-from tests.support.client_envs import client_node_modules
+from tests.support.langfuse_cases import Outcome, assert_cases_pass, run_cases
 from tests.support.otlp_relay import otlp_protobuf_relay
 
 CASES = Path(__file__).parent / "langfuse_otel"
@@ -82,38 +79,10 @@ def mapping_server() -> Iterator[MockfuseServer]:
         yield server
 
 
-def _run_cases(mockfuse_url: str, export_url: str, report: Path) -> dict[str, dict[str, str]]:
-    """Each case's outcome (``passed``, ``failed``, ``skipped``) and failure messages, by its
-    describe blocks and title joined with ``" > "``."""
-    node_modules = client_node_modules("otel_cases")
-    result = subprocess.run(
-        [
-            str(node_modules / ".bin" / "vitest"),
-            "run",
-            "--root",
-            str(CASES),
-            "--config",
-            str(CASES / "vitest.config.mjs"),
-            "--reporter=json",
-            f"--outputFile={report}",
-        ],
-        env={**os.environ, "MOCKFUSE_URL": mockfuse_url, "MOCKFUSE_EXPORT_URL": export_url},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert report.exists(), result.stdout + result.stderr
-    outcome = json.loads(report.read_text())
-    problems = [suite["message"] for suite in outcome["testResults"] if suite.get("message")]
-    assert not problems, problems
-    return {
-        " > ".join([*case["ancestorTitles"], case["title"]]).removeprefix(_PREFIX): {
-            "status": case["status"],
-            "failure": "\n".join(case["failureMessages"]),
-        }
-        for suite in outcome["testResults"]
-        for case in suite["assertionResults"]
-    }
+def _run_cases(mockfuse_url: str, export_url: str, report: Path) -> Outcome:
+    env = {"MOCKFUSE_URL": mockfuse_url, "MOCKFUSE_EXPORT_URL": export_url}
+    outcome = run_cases(CASES, report, env)
+    return {name.removeprefix(_PREFIX): result for name, result in outcome.items()}
 
 
 @pytest.mark.clients
@@ -129,16 +98,7 @@ def test_langfuses_mapping_cases_pass(
         with otlp_protobuf_relay(target) as relay:
             results = _run_cases(mapping_server.url, relay, report)
 
-    failed = {name: r["failure"] for name, r in results.items() if r["status"] == "failed"}
-    unexpected = {name: failure for name, failure in failed.items() if name not in NOT_APPLICABLE}
-    assert not unexpected, "\n\n".join(
-        f"{name}\n{text[:1500]}" for name, text in unexpected.items()
-    )
-    now_passing = sorted(set(NOT_APPLICABLE) - set(failed))
-    assert not now_passing, f"listed as not applicable, yet they pass: {now_passing}"
-    passed = sum(r["status"] == "passed" for r in results.values())
-    applicable = sum(r["status"] != "skipped" for r in results.values()) - len(NOT_APPLICABLE)
-    assert passed == applicable > 200
+    assert assert_cases_pass(results, NOT_APPLICABLE) > 200
 
 
 def test_every_case_left_out_is_documented() -> None:

@@ -25,6 +25,11 @@ from typing import Any
 
 from mockfuse.langfuse.timestamps import format_timestamp, parse_timestamp, utc_now
 
+try:  # the parser re compiles with (sre_parse before Python 3.11)
+    from re import _parser as _regex_parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _regex_parser
+
 MODEL_PRICES = Path(__file__).resolve().parent / "data" / "model_prices.json"
 USAGE_UNITS = ("CHARACTERS", "TOKENS", "SECONDS", "MILLISECONDS", "IMAGES", "REQUESTS")
 _USAGE_OPERATORS = ("gt", "gte", "lt", "lte", "eq", "neq")
@@ -108,6 +113,66 @@ def _condition_holds(
     return comparisons.get(condition["operator"], False)
 
 
+def matching_tier(
+    tiers: list[PricingTier], usage: dict[str, Any], attributes: dict[str, dict[str, str]]
+) -> PricingTier | None:
+    """Langfuse's ``matchPricingTier``: the first tier other than the default, by priority,
+    whose conditions all hold, else the default tier (None without one)."""
+    for tier in sorted(tiers, key=lambda tier: tier.priority):
+        if not tier.is_default and tier.holds(usage, attributes):
+            return tier
+    return next((tier for tier in tiers if tier.is_default), None)
+
+
+def has_usage_details(usage: dict[str, Any] | None) -> bool:
+    """Whether there is usage to price (Langfuse's ``hasPricingTierUsageDetails``): any
+    count, zero included."""
+    return bool(usage)
+
+
+def check_usage_pattern(pattern: Any) -> None:
+    """Langfuse's ``validateRegexPattern`` for a tier's usage pattern: not empty, at most
+    200 characters, valid, and safe by safe-regex2's rule (no repetition inside a
+    repetition, at most 25 repetitions), so that matching cannot backtrack catastrophically."""
+    if not isinstance(pattern, str) or not pattern:
+        raise ModelError("Pattern cannot be empty")
+    if len(pattern) > 200:
+        raise ModelError("Pattern exceeds maximum length of 200 characters")
+    try:
+        parsed = _regex_parser.parse(pattern)
+    except re.error as error:
+        raise ModelError(f"Invalid regex syntax: {error}") from None
+    height, repetitions = _star_height(parsed)
+    if height > 1 or repetitions > 25:
+        raise ModelError("Pattern may cause catastrophic backtracking. Please simplify your regex.")
+
+
+def _star_height(tokens: Any) -> tuple[int, int]:
+    """How deeply repetitions nest in a parsed pattern, and how many there are."""
+    height = repetitions = 0
+    for op, argument in tokens:
+        name = str(op)
+        children: list[Any] = []
+        own = 0
+        if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, high, sub = argument
+            if high != low:  # a fixed count {n} does not backtrack
+                own, repetitions = 1, repetitions + 1
+            children = [sub]
+        elif name == "SUBPATTERN":
+            children = [argument[-1]]
+        elif name == "BRANCH":
+            children = list(argument[1])
+        elif name in ("ASSERT", "ASSERT_NOT"):
+            children = [argument[1]]
+        for child in children:
+            child_height, child_repetitions = _star_height(child)
+            height = max(height, own + child_height)
+            repetitions += child_repetitions
+        height = max(height, own)
+    return height, repetitions
+
+
 def _attribute_record(value: Any) -> dict[str, str]:
     """Model parameters or metadata as tiers compare them (``toPricingAttributeRecord``):
     top-level strings, numbers and booleans, as text."""
@@ -121,7 +186,7 @@ def _attribute_record(value: Any) -> dict[str, str]:
     return {
         key: _js_text(item)
         for key, item in value.items()
-        if isinstance(item, (str, int, float)) or isinstance(item, bool)
+        if isinstance(item, (str, int, float))  # booleans are ints
     }
 
 
@@ -167,10 +232,7 @@ class Model:
             "modelParameters": _attribute_record(model_parameters),
             "metadata": _attribute_record(metadata),
         }
-        for tier in sorted(self.tiers, key=lambda tier: tier.priority):
-            if not tier.is_default and tier.holds(usage, attributes):
-                return tier
-        return self.default_tier
+        return matching_tier(self.tiers, usage, attributes) or self.default_tier
 
     def to_json(self) -> Record:
         prices = self.prices
@@ -243,11 +305,9 @@ def _condition(raw: Any, tier: str) -> Record:
             raise ModelError(f'pricing tier "{tier}": invalid attribute condition')
         return {"source": raw["source"], "key": raw["key"], "operator": "in", "values": values}
     pattern, value = raw.get("usageDetailPattern"), raw.get("value")
-    if not isinstance(pattern, str) or not 1 <= len(pattern) <= 200:
-        raise ModelError(f'Invalid regex pattern in tier "{tier}": Pattern cannot be empty')
     try:
-        re.compile(pattern)
-    except re.error as error:
+        check_usage_pattern(pattern)
+    except ModelError as error:
         raise ModelError(f'Invalid regex pattern in tier "{tier}": {error}') from None
     if (
         raw.get("operator") not in _USAGE_OPERATORS
@@ -366,32 +426,35 @@ def model_from_spec(spec: Any, *, model_id: str | None = None) -> Model:
     )
 
 
-def _shipped_models() -> list[Model]:
-    """Langfuse's built-in models, as its database holds them (unit TOKENS, no start date)."""
-    data = json.loads(MODEL_PRICES.read_text())
-    return [
-        Model(
-            id=entry["id"],
-            name=entry["modelName"],
-            pattern=re.compile(entry["matchPattern"]),
-            tiers=[
-                PricingTier(
-                    id=tier["id"],
-                    name=tier["name"],
-                    is_default=tier["isDefault"],
-                    priority=tier["priority"],
-                    conditions=tier["conditions"],
-                    prices=tier["prices"],
-                )
-                for tier in entry["pricingTiers"]
-            ],
-            managed=True,
-            created_at=format_timestamp(parse_timestamp(entry["createdAt"]) or utc_now()),
-            tokenizer_id=entry.get("tokenizerId"),
-            tokenizer_config=entry.get("tokenizerConfig"),
+def shipped_model(entry: Record) -> Model:
+    """One of Langfuse's built-in models, as its database holds it (unit TOKENS, no start
+    date), its tiers held to the rules user-defined ones are held to."""
+    tiers = [
+        PricingTier(
+            id=tier["id"],
+            name=tier["name"],
+            is_default=tier["isDefault"],
+            priority=tier["priority"],
+            conditions=[_condition(condition, tier["name"]) for condition in tier["conditions"]],
+            prices=tier["prices"],
         )
-        for entry in data["models"]
+        for tier in entry["pricingTiers"]
     ]
+    _check_tiers(tiers)
+    return Model(
+        id=entry["id"],
+        name=entry["modelName"],
+        pattern=_compile(entry["matchPattern"]),
+        tiers=tiers,
+        managed=True,
+        created_at=format_timestamp(parse_timestamp(entry["createdAt"]) or utc_now()),
+        tokenizer_id=entry.get("tokenizerId"),
+        tokenizer_config=entry.get("tokenizerConfig"),
+    )
+
+
+def _shipped_models() -> list[Model]:
+    return [shipped_model(entry) for entry in json.loads(MODEL_PRICES.read_text())["models"]]
 
 
 def _listing_order(model: Model) -> tuple[str, str, int, float]:
@@ -434,7 +497,7 @@ def calculated_costs(
         if "total" not in given and all(key in ("input", "output") for key in given):
             costs["total"] = given.get("input", 0) + given.get("output", 0)
         return {key: _stored(cost) for key, cost in costs.items()}
-    if model is None or not usage:
+    if model is None or not has_usage_details(usage):
         return {}
     tier = model.tier_for(usage, model_parameters, metadata)
     costs = {
