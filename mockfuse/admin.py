@@ -17,7 +17,7 @@ from aiohttp import web
 
 from mockfuse.api.exchange import SERVICES, parse_json
 from mockfuse.capture.faults import rule_from_spec
-from mockfuse.capture.store import Store
+from mockfuse.capture.services import Services
 from mockfuse.langfuse.prompts import PromptError, prompt_from_spec
 from mockfuse.snapshot import VIEWS, normalized_snapshot
 from mockfuse.snapshot.compare import snapshot_text
@@ -63,17 +63,21 @@ def _tenant_or_every(request: web.Request) -> str | None:
     return one_tenant(request) if named else None
 
 
-def _listing(request: web.Request, read: Callable[[Store, str | None], list[Any]]) -> web.Response:
-    store = request.app[SERVICES].store
+def _listing(
+    request: web.Request, read: Callable[[Services, str | None], list[Any]]
+) -> web.Response:
+    services = request.app[SERVICES]
     data: list[Any] = []
     for named in selected_tenants(request):
-        data.extend({**item, **named} for item in read(store, named["tenant"]))
+        data.extend({**item, **named} for item in read(services, named["tenant"]))
     return _json({"data": data})
 
 
 @routes.get(f"{PREFIX}/requests")
 async def list_requests(request: web.Request) -> web.Response:
-    return _listing(request, lambda store, key: [r.to_json() for r in store.requests(key)])
+    return _listing(
+        request, lambda services, key: [r.to_json() for r in services.store.requests(key)]
+    )
 
 
 @routes.get(f"{PREFIX}/requests/{{seq:\\d+}}")
@@ -87,22 +91,22 @@ async def one_request(request: web.Request) -> web.Response:
 
 @routes.get(f"{PREFIX}/events")
 async def list_events(request: web.Request) -> web.Response:
-    return _listing(request, Store.events)
+    return _listing(request, lambda services, key: services.store.events(key))
 
 
 @routes.get(f"{PREFIX}/traces")
 async def list_traces(request: web.Request) -> web.Response:
-    return _listing(request, Store.traces)
+    return _listing(request, Services.shown_traces)
 
 
 @routes.get(f"{PREFIX}/observations")
 async def list_observations(request: web.Request) -> web.Response:
-    return _listing(request, Store.observations)
+    return _listing(request, Services.shown_observations)
 
 
 @routes.get(f"{PREFIX}/scores")
 async def list_scores(request: web.Request) -> web.Response:
-    return _listing(request, Store.scores)
+    return _listing(request, lambda services, key: services.store.scores(key))
 
 
 @routes.get(f"{PREFIX}/tenants")

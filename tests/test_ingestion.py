@@ -47,10 +47,14 @@ def test_seed_batch_is_accepted_and_projected_under_the_trace_its_generation_nam
     assert observation["id"] == generation["id"]
     assert observation["type"] == "GENERATION"
     assert observation["model"] == "gpt-3.5-turbo"
+    # As the read API shows it: the counts, the unit sent, and the costs (LiteLLM's total).
     assert observation["usage"] == {
         "input": 10,
         "output": 20,
+        "total": 30,
         "unit": "TOKENS",
+        "inputCost": None,
+        "outputCost": None,
         "totalCost": 3.5e-05,
     }
     assert observation["usageDetails"]["total"] == 30

@@ -297,3 +297,43 @@ def test_the_filter_parameter_on_observations_scores_and_sessions(captured):
 def test_a_bad_filter_is_langfuses_400(captured, bad):
     answer = get(captured, "/api/public/traces", filter=bad)
     assert (answer.status_code, answer.json()["error"]) == (400, "InvalidRequestError")
+
+
+def test_the_fixture_shows_what_the_read_api_answers_field_for_field(mockfuse):
+    """A trace with a span, a generation linked to a prompt and priced by a built-in model,
+    and a score: ``mockfuse.traces`` and ``mockfuse.observations`` are what
+    ``GET /api/public/traces/{id}`` answers, its observations included."""
+    mockfuse.add_prompt("greeting", "Hi {{name}}")
+    generation = {
+        "id": "o-2",
+        "traceId": "t-1",
+        "parentObservationId": "o-1",
+        "name": "llm",
+        "model": "gpt-4o-mini",
+        "startTime": T0.format(2),
+        "completionStartTime": T0.format(3),
+        "endTime": T0.format(4),
+        "usageDetails": {"input": 1000, "output": 100},
+        "promptName": "greeting",
+        "promptVersion": 1,
+    }
+    batch = [
+        ev("1", "trace-create", {"id": "t-1", "name": "checkout", "userId": "u-1"}),
+        ev("2", "span-create", {"id": "o-1", "traceId": "t-1", "name": "plan"}, 1),
+        ev("3", "generation-create", generation, 2),
+        ev("4", "score-create", {"id": "sc-1", "traceId": "t-1", "name": "q", "value": 1}),
+    ]
+    assert post_json(mockfuse, "/api/public/ingestion", {"batch": batch}).json()["errors"] == []
+
+    [trace] = mockfuse.traces
+    answered = get(mockfuse, "/api/public/traces/t-1").json()
+    assert answered == trace
+    in_trace = {o["id"]: o for o in answered["observations"]}
+    assert {o["id"]: o for o in mockfuse.observations} == in_trace
+    llm = next(o for o in trace["observations"] if o["id"] == "o-2")
+    assert llm["promptId"] is not None and llm["modelId"] is not None
+    assert (llm["calculatedInputCost"], llm["calculatedOutputCost"]) == (0.00015, 0.00006)
+    assert (llm["inputPrice"], llm["outputPrice"]) == (1.5e-07, 6e-07)
+    assert (llm["latency"], llm["timeToFirstToken"]) == (2.0, 1.0)
+    assert trace["totalCost"] == llm["calculatedTotalCost"] == 0.00021
+    assert trace["htmlPath"] == "/project/mockfuse-project/traces/t-1"

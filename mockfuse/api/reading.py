@@ -18,87 +18,16 @@ from mockfuse.api.paging import not_found
 from mockfuse.api.routing import Handler
 from mockfuse.capture.store import Store
 from mockfuse.langfuse.filters import FilterError, apply_filter, parse_filter
-from mockfuse.langfuse.models import Model, ModelBook
-from mockfuse.langfuse.projection import Entity, trace_latency
+from mockfuse.langfuse.models import ModelBook
+from mockfuse.langfuse.projection import Entity
 from mockfuse.langfuse.prompts import PromptBook
-from mockfuse.langfuse.timestamps import parse_timestamp, seconds_between
+from mockfuse.langfuse.read_views import ReadViews
+from mockfuse.langfuse.timestamps import parse_timestamp
 
 
 def not_found_in_project(exchange: Exchange, what: str, entity_id: str) -> web.Response:
     """Langfuse's 404 for a ``what`` the tenant does not have."""
     return not_found(exchange, f"{what} {entity_id} not found within authorized project")
-
-
-def total_cost(observation: Entity) -> float:
-    costs = observation.get("costDetails") or {}
-    if "total" in costs:
-        return float(costs["total"])
-    return float(sum(costs.values()))
-
-
-def trace_summary(trace: Entity, project_id: str) -> Entity:
-    observations = trace["observations"]
-    return {
-        **{k: v for k, v in trace.items() if k not in ("observations", "scores")},
-        "htmlPath": f"/project/{project_id}/traces/{trace['id']}",
-        "latency": trace_latency(trace),
-        "totalCost": sum(total_cost(o) for o in observations),
-    }
-
-
-def _usage(observation: Entity) -> Entity:
-    """The ``usage`` object of Langfuse's observation views, from the normalized details."""
-    counts, costs = observation["usageDetails"], observation["costDetails"]
-    sent = observation.get("usage") or {}
-    return {
-        "input": counts.get("input", 0),
-        "output": counts.get("output", 0),
-        "total": counts.get("total", 0),
-        "unit": sent.get("unit") or "TOKENS",
-        "inputCost": costs.get("input"),
-        "outputCost": costs.get("output"),
-        "totalCost": costs.get("total"),
-    }
-
-
-def _pricing(model: Model | None, costs: dict[str, float]) -> Entity:
-    prices = model.prices if model else {}
-    return {
-        "modelId": model.id if model else None,
-        "inputPrice": prices.get("input"),
-        "outputPrice": prices.get("output"),
-        "totalPrice": prices.get("total"),
-        "calculatedInputCost": costs.get("input"),
-        "calculatedOutputCost": costs.get("output"),
-        "calculatedTotalCost": costs.get("total"),
-    }
-
-
-def _observation_view(
-    observation: Entity,
-    trace: Entity,
-    project_id: str,
-    prompt_id: str | None,
-    model: Model | None,
-) -> Entity:
-    return {
-        **observation,
-        **_pricing(model, observation["costDetails"]),
-        "usage": _usage(observation),
-        "projectId": project_id,
-        "isRootObservation": observation.get("parentObservationId") is None,
-        "latency": seconds_between(observation["startTime"], observation["endTime"]),
-        "timeToFirstToken": seconds_between(
-            observation["startTime"], observation.get("completionStartTime")
-        ),
-        "totalCost": total_cost(observation),
-        "userId": trace.get("userId"),
-        "sessionId": trace.get("sessionId"),
-        "traceName": trace.get("name"),
-        "tags": trace.get("tags"),
-        "release": trace.get("release"),
-        "promptId": prompt_id,
-    }
 
 
 def meeting_filter(
@@ -181,14 +110,13 @@ class Reading:
     def scores(self) -> list[Entity]:
         return self.store.scores(self.exchange.tenant)
 
+    @property
+    def views(self) -> ReadViews:
+        return ReadViews(self.exchange.tenant, self.project_id, self.prompts, self.models)
+
     def observation_view(self, observation: Entity, trace: Entity) -> Entity:
         """``observation`` as the read API shows it, linked to the prompt it names."""
-        key = self.exchange.tenant
-        prompt_id = self.prompts.id_of(
-            key, observation.get("promptName"), observation.get("promptVersion")
-        )
-        model = self.models.match(key, observation["model"])
-        return _observation_view(observation, trace, self.project_id, prompt_id, model)
+        return self.views.observation(observation, trace)
 
     def all_observations(self, traces: list[Entity]) -> list[Entity]:
         return [self.observation_view(o, t) for t in traces for o in t["observations"]]

@@ -13,9 +13,9 @@ from mockfuse.api.reading import (
     not_found_in_project,
     ordered,
     reading,
-    trace_summary,
 )
 from mockfuse.api.routing import Routes
+from mockfuse.langfuse.read_views import trace_summary
 
 routes = Routes()
 
@@ -26,17 +26,12 @@ TRACE_FILTERS = ("userId", "name", "sessionId", "version", "release", "environme
 @routes.get("/api/public/traces/{trace_id}")
 @reading
 async def get_trace(reading: Reading) -> web.Response:
-    exchange, traces, project_id = reading.exchange, reading.traces, reading.project_id
+    exchange, traces = reading.exchange, reading.traces
     trace_id = reading.exchange.match("trace_id")
     trace = next((t for t in traces if t["id"] == trace_id), None)
     if trace is None:
         return not_found_in_project(exchange, "Trace", trace_id)
-    details = {
-        **trace_summary(trace, project_id),
-        "observations": [reading.observation_view(o, trace) for o in trace["observations"]],
-        "scores": trace["scores"],
-    }
-    return exchange.answer(200, details)
+    return exchange.answer(200, reading.views.trace(trace))
 
 
 @routes.get("/api/public/traces")

@@ -18,7 +18,9 @@ from mockfuse.langfuse.experiments import ExperimentBook
 from mockfuse.langfuse.media import MediaStore
 from mockfuse.langfuse.models import ModelBook
 from mockfuse.langfuse.otel.seen_traces import SeenTraces
+from mockfuse.langfuse.projection import Entity
 from mockfuse.langfuse.prompts import PromptBook
+from mockfuse.langfuse.read_views import ReadViews
 from mockfuse.langfuse.score_configs import ScoreConfigBook
 
 # Langfuse's ingestion route takes "4.5mb" as Next.js counts it: 4.5 * 1024 * 1024 bytes.
@@ -83,3 +85,23 @@ class Services:
             for capture in replay(self.config.journal):
                 self.store.capture(**capture)
             self.store.journal = Journal(self.config.journal)
+
+    # -- what Langfuse's read API shows ---------------------------------------------------
+
+    def read_views(self, tenant: str | None) -> ReadViews:
+        return ReadViews(tenant, self.config.project_id, self.prompts, self.models)
+
+    def shown_traces(self, tenant: str | None, *, newest: int | None = None) -> list[Entity]:
+        """The tenant's traces as ``GET /api/public/traces/{id}`` shows each, in time order
+        (with ``newest``, only that many of the latest)."""
+        views = self.read_views(tenant)
+        return [views.trace(trace) for trace in self.store.traces(tenant, newest=newest)]
+
+    def shown_observations(self, tenant: str | None) -> list[Entity]:
+        """The tenant's observations as a trace's read view shows each."""
+        views = self.read_views(tenant)
+        traces = {trace["id"]: trace for trace in self.store.traces(tenant)}
+        return [
+            views.observation(observation, traces.get(observation["traceId"]))
+            for observation in self.store.observations(tenant)
+        ]

@@ -177,11 +177,13 @@ class MockfuseTenant:
 
     @property
     def traces(self) -> list[Entity]:
-        return self._store.traces(self.tenant)
+        """The tenant's traces as ``GET /api/public/traces/{id}`` shows each, in time order."""
+        return self._services.shown_traces(self.tenant)
 
     @property
     def observations(self) -> list[Entity]:
-        return self._store.observations(self.tenant)
+        """The tenant's observations as a trace's read view shows each."""
+        return self._services.shown_observations(self.tenant)
 
     @property
     def scores(self) -> list[Entity]:

@@ -73,7 +73,7 @@ async def tenant_data(request: web.Request) -> web.Response:
     tenant = one_tenant(request)
     # Only the newest are copied out of the store: a viewer left open on a loaded ``serve``
     # reads this after every change.
-    traces = store.traces(tenant, newest=NEWEST_TRACES)
+    traces = services.shown_traces(tenant, newest=NEWEST_TRACES)
     requests = store.requests(tenant)
     return web.json_response(
         {
