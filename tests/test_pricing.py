@@ -214,6 +214,8 @@ def test_a_built_in_tier_on_a_model_parameter_prices_openais_priority_tier(mockf
     costs = {o["id"]: o["costDetails"] for o in mockfuse.observations}
     assert costs["standard"] == {"input": 0.0025, "output": 0.001, "total": 0.0035}
     assert costs["priority"] == {"input": 0.00425, "output": 0.0017, "total": 0.00595}
+    tiers = {o: read_observation(mockfuse, o)["usagePricingTierName"] for o in costs}
+    assert tiers == {"standard": "Standard", "priority": "Fast mode"}
 
 
 def test_a_non_default_tier_without_conditions_is_refused_as_langfuse_refuses_it(mockfuse):

@@ -62,8 +62,6 @@ def _as_v1(observation: Entity) -> Entity:
         "promptTokens": usage["input"],
         "completionTokens": usage["output"],
         "totalTokens": usage["total"],
-        "usagePricingTierName": "Standard" if observation["modelId"] is not None else None,
-        "usagePricingTierId": None,
         # Langfuse's are when the row was written; mockfuse's, when the observation ran.
         "createdAt": observation["startTime"],
         "updatedAt": observation["endTime"] or observation["startTime"],

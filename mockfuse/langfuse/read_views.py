@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mockfuse.langfuse.models import Model, ModelBook
+from mockfuse.langfuse.models import Model, ModelBook, has_usage_details
 from mockfuse.langfuse.projection import Entity, trace_latency
 from mockfuse.langfuse.prompts import PromptBook
 from mockfuse.langfuse.timestamps import seconds_between
@@ -75,9 +75,19 @@ class ReadViews:
             self.tenant, observation.get("promptName"), observation.get("promptVersion")
         )
         model = self.models.match(self.tenant, observation["model"])
+        usage = observation["usageDetails"]
+        # The tier its usage was priced by, as Langfuse records it: whenever a model and
+        # usage are known, even when the client's own costs were kept.
+        tier = (
+            model.tier_for(usage, observation.get("modelParameters"), observation.get("metadata"))
+            if model is not None and has_usage_details(usage)
+            else None
+        )
         return {
             **observation,
             **_pricing(model, observation["costDetails"]),
+            "usagePricingTierId": tier.id if tier else None,
+            "usagePricingTierName": tier.name if tier else None,
             "usage": _usage(observation),
             "projectId": self.project_id,
             "isRootObservation": observation.get("parentObservationId") is None,
