@@ -149,3 +149,25 @@ def test_an_item_copied_from_a_resolved_item_keeps_its_media(mockfuse):
             reference,
         )
         assert httpx.get(shown["media"]["url"]).content == CONTENT
+
+
+def test_an_item_naming_media_never_uploaded_is_refused_and_not_stored(mockfuse):
+    """Langfuse's validateDatasetItemMediaReferences (dataset-item-media.ts): media the
+    project does not have, or whose upload was not reported done, makes the item a 400."""
+    post_json(mockfuse, "/api/public/v2/datasets", {"name": "docs"})
+    assert ask_upload(mockfuse, datasetItemId="pending").status_code == 201  # never uploaded
+    unknown = "@@@langfuseMedia:type=image/png|id=nOsUcHmEdIa0000000000x|source=bytes@@@"
+    pending = f"@@@langfuseMedia:type=application/pdf|id={MEDIA_ID}|source=bytes@@@"
+    item = {"datasetName": "docs", "id": "i", "input": {"a": unknown, "b": pending}}
+    answer = post_json(mockfuse, "/api/public/dataset-items", item)
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "message": f"Dataset item references unknown media: nOsUcHmEdIa0000000000x, {MEDIA_ID}",
+        "error": "InvalidRequestError",
+    }
+    listed = httpx.get(
+        f"{mockfuse.url}/api/public/dataset-items",
+        params={"datasetName": "docs"},
+        headers=auth_headers(mockfuse),
+    )
+    assert listed.json()["data"] == []

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from aiohttp import web
 
 from mockfuse.api.exchange import Exchange
-from mockfuse.api.media import dataset_item_view
+from mockfuse.api.media import dataset_item_view, unresolvable_media
 from mockfuse.api.paging import bad_query, not_found, paged
 from mockfuse.api.routing import Handler, Routes
 from mockfuse.langfuse.datasets import DatasetBook, DatasetError, DatasetNotFound, parse_version
@@ -151,6 +151,11 @@ async def _upsert_item(exchange: Exchange, book: DatasetBook) -> web.Response:
     spec = _spec(exchange)
     if isinstance(spec, web.Response):
         return spec
+    unknown = unresolvable_media(exchange, spec)
+    if unknown:
+        return exchange.answer_invalid_request(
+            f"Dataset item references unknown media: {', '.join(unknown)}", body=spec
+        )
     name = spec.get("datasetName")
     tenant = exchange.tenant
     if not isinstance(name, str):

@@ -71,6 +71,18 @@ def dataset_item_view(exchange: Exchange, item: dict[str, Any]) -> dict[str, Any
     return {**item, "mediaReferences": references}
 
 
+def unresolvable_media(exchange: Exchange, item: dict[str, Any]) -> list[str]:
+    """The ids of media an item's reference strings name that the tenant does not have, or
+    whose upload was not reported done (Langfuse's ``findUnresolvableMediaReferences``)."""
+    media_store, tenant = exchange.services.media, exchange.tenant
+    missing: list[str] = []
+    for field in ("input", "expectedOutput", "metadata"):
+        for _, _, media_id in references_in(item.get(field)):
+            if _not_available(media_store.get(tenant, media_id)) and media_id not in missing:
+                missing.append(media_id)
+    return missing
+
+
 def _not_available(media: Media | None) -> str | None:
     """Why ``GET`` answers 404 for ``media``, in Langfuse's words; None when it may not."""
     if media is None:
