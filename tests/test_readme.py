@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -19,6 +20,18 @@ from tests.test_downstream import RealLangfuse, passed, run_suite
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+class Given(NamedTuple):
+    """A file a README example runs with that README does not show."""
+
+    text: str
+
+
+# The stub of OpenAI's API a suite already has, here the downstream suites' fake server,
+# loaded before the app makes its client (README's drop-in example leaves it to the user).
+FAKE_OPENAI = ROOT / "tests" / "downstream" / "shared" / "fake_openai.py"
+FAKE_OPENAI_INI = Given("[pytest]\nmockfuse_autostart = true\naddopts = -p fake_openai\n")
 
 
 def example(kind: str) -> str:
@@ -166,13 +179,18 @@ def test_the_quickstart_serve_command_works_on_a_fresh_copy(tmp_path):
         ("lf5", {"test_app.py": "lf5-observe"}, 2),
         ("lf2", {"test_app.py": "litellm-callback"}, 2),
         ("lf2", {"test_app.py": "autostart-test", "pytest.ini": "autostart-ini"}, 1),
+        ("langchain5", {"test_app.py": "langchain-sdk5", "pytest.ini": "autostart-ini"}, 1),
+        ("langchain2", {"test_app.py": "langchain-sdk2", "pytest.ini": "autostart-ini"}, 1),
+        ("langchain5", {"test_app.py": "openai-drop-in", "pytest.ini": FAKE_OPENAI_INI}, 1),
     ],
 )
 def test_the_clients_created_once_examples_pass_test_after_test(
     tmp_path, client_env, examples, tests
 ):
     for name, kind in examples.items():
-        (tmp_path / name).write_text(example(kind))
+        text = kind.text if isinstance(kind, Given) else example(kind)
+        (tmp_path / name).write_text(text)
+    shutil.copy(FAKE_OPENAI, tmp_path)  # loaded only where a pytest.ini names it
     if not (tmp_path / "pytest.ini").exists():
         (tmp_path / "pytest.ini").write_text("[pytest]\n")
     real = RealLangfuse()  # where the shell's LANGFUSE_HOST points: it must see nothing
