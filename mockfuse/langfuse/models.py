@@ -426,20 +426,25 @@ def model_from_spec(spec: Any, *, model_id: str | None = None) -> Model:
     )
 
 
+def pricing_tier(tier: Record) -> PricingTier:
+    """A tier as Langfuse's model list and API write it (``pricingTiers`` entries), as it
+    is: a condition that cannot be evaluated fails when matched, as in Langfuse."""
+    return PricingTier(
+        id=tier["id"],
+        name=tier["name"],
+        is_default=tier["isDefault"],
+        priority=tier["priority"],
+        conditions=tier["conditions"],
+        prices={usage: float(price) for usage, price in tier["prices"].items()},
+    )
+
+
 def shipped_model(entry: Record) -> Model:
     """One of Langfuse's built-in models, as its database holds it (unit TOKENS, no start
     date), its tiers held to the rules user-defined ones are held to."""
-    tiers = [
-        PricingTier(
-            id=tier["id"],
-            name=tier["name"],
-            is_default=tier["isDefault"],
-            priority=tier["priority"],
-            conditions=[_condition(condition, tier["name"]) for condition in tier["conditions"]],
-            prices=tier["prices"],
-        )
-        for tier in entry["pricingTiers"]
-    ]
+    tiers = [pricing_tier(tier) for tier in entry["pricingTiers"]]
+    for tier in tiers:
+        tier.conditions = [_condition(condition, tier.name) for condition in tier.conditions]
     _check_tiers(tiers)
     return Model(
         id=entry["id"],

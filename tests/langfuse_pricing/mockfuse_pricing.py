@@ -11,10 +11,10 @@ from typing import Any
 from mockfuse.langfuse.models import (
     MODEL_PRICES,
     ModelError,
-    PricingTier,
     check_usage_pattern,
     has_usage_details,
     matching_tier,
+    pricing_tier,
     shipped_model,
 )
 
@@ -22,17 +22,7 @@ from mockfuse.langfuse.models import (
 def answer(request: dict[str, Any]) -> Any:
     kind = request["call"]
     if kind == "matchPricingTier":
-        tiers = [
-            PricingTier(
-                id=t["id"],
-                name=t["name"],
-                is_default=t["isDefault"],
-                priority=t["priority"],
-                conditions=t["conditions"],
-                prices={usage: float(price) for usage, price in t["prices"].items()},
-            )
-            for t in request["tiers"]
-        ]
+        tiers = [pricing_tier(tier) for tier in request["tiers"]]
         attributes = request.get("attributes") or {}
         tier = matching_tier(tiers, request["usage"], attributes)
         if tier is None:
