@@ -129,7 +129,7 @@ async def snapshot(request: web.Request) -> web.Response:
     if view not in VIEWS:
         return _bad_request(f"view must be one of {list(VIEWS)}")
     data = normalized_snapshot(
-        request.app[SERVICES].store,
+        request.app[SERVICES],
         tenant,
         view=view,
         ignore=request.query.getall("ignore", []),

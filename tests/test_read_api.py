@@ -337,3 +337,20 @@ def test_the_fixture_shows_what_the_read_api_answers_field_for_field(mockfuse):
     assert (llm["latency"], llm["timeToFirstToken"]) == (2.0, 1.0)
     assert trace["totalCost"] == llm["calculatedTotalCost"] == 0.00021
     assert trace["htmlPath"] == "/project/mockfuse-project/traces/t-1"
+
+
+def test_snapshots_keep_costs_and_prices_and_leave_out_what_time_and_the_server_derive(
+    captured,
+):
+    [trace] = [t for t in captured.snapshot() if t["name"] == "checkout"]
+    assert trace["totalCost"] == 0.75 and "htmlPath" not in trace and "latency" not in trace
+    llm = trace["observations"][0]["children"][0]
+    assert (llm["calculatedTotalCost"], llm["totalCost"]) == (0.75, 0.75)
+    for derived in ("latency", "timeToFirstToken", "projectId", "userId", "usage"):
+        assert derived not in llm
+    [kept] = [
+        t
+        for t in captured.snapshot(keep=["latency", "observations.latency"])
+        if t["name"] == "checkout"
+    ]
+    assert (kept["latency"], kept["observations"][0]["latency"]) == (4.0, 2.0)

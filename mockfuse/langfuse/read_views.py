@@ -14,11 +14,12 @@ from mockfuse.langfuse.prompts import PromptBook
 from mockfuse.langfuse.timestamps import seconds_between
 
 
-def total_cost(observation: Entity) -> float:
+def total_cost(observation: Entity) -> float | None:
+    """An observation's total cost; None when it has no costs, as Langfuse shows it."""
     costs = observation.get("costDetails") or {}
     if "total" in costs:
         return float(costs["total"])
-    return float(sum(costs.values()))
+    return float(sum(costs.values())) if costs else None
 
 
 def trace_summary(trace: Entity, project_id: str) -> Entity:
@@ -27,7 +28,7 @@ def trace_summary(trace: Entity, project_id: str) -> Entity:
         **{k: v for k, v in trace.items() if k not in ("observations", "scores")},
         "htmlPath": f"/project/{project_id}/traces/{trace['id']}",
         "latency": trace_latency(trace),
-        "totalCost": sum(total_cost(o) for o in trace["observations"]),
+        "totalCost": sum(total_cost(o) or 0.0 for o in trace["observations"]),
     }
 
 

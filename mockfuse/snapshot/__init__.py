@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from mockfuse.capture.store import Store
+from mockfuse.capture.services import Services
 from mockfuse.snapshot.normalize import normalize
 from mockfuse.snapshot.views import VIEWS, build_view
 
@@ -13,8 +13,8 @@ __all__ = ["VIEWS", "normalized_snapshot"]
 
 
 def normalized_snapshot(
-    store: Store,
-    public_key: str | None,
+    services: Services,
+    tenant: str | None,
     *,
     view: str = "traces",
     ignore: Iterable[str] = (),
@@ -23,4 +23,4 @@ def normalized_snapshot(
     """A tenant's captures as ``view``, normalized: what a snapshot file holds."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; choose one of {list(VIEWS)}")
-    return normalize(view, build_view(store, public_key, view), ignore=ignore, keep=keep)
+    return normalize(view, build_view(services, tenant, view), ignore=ignore, keep=keep)

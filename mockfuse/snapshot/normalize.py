@@ -30,6 +30,7 @@ from mockfuse.langfuse.timestamps import parse_timestamp
 from mockfuse.snapshot.canonical_order import MASKED_TIMESTAMP, TIMESTAMP_KEYS, CanonicalOrder
 from mockfuse.snapshot.shapes import (
     VIEW_SHAPES,
+    Derived,
     Entities,
     IdField,
     Nested,
@@ -103,6 +104,8 @@ class PathRules:
         if self.kept(child):
             return Step(child, Action.SHARE, None)
         spec = shape.get(key) if shape is not None else None
+        if isinstance(spec, Derived):
+            return Step(child, Action.DROP, None)
         if isinstance(spec, Entities):
             return Step(child, Action.ENTITIES, spec)
         if isinstance(spec, Nested):

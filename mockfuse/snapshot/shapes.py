@@ -35,7 +35,14 @@ class Nested:
     shape: ShapeOf
 
 
-Spec = IdField | Entities | Nested
+@dataclass(frozen=True)
+class Derived:
+    """A field the read API derives from time or the server (a latency, the project's id,
+    a link into the web app) or repeats from elsewhere in the snapshot (an observation's
+    copy of its trace's user, session, name and tags): left out unless kept."""
+
+
+Spec = IdField | Entities | Nested | Derived
 Shape = Mapping[str, Spec]
 ShapeOf = Callable[[Mapping[str, Any]], Shape]
 
@@ -50,6 +57,12 @@ def _refer(kind: str) -> IdField:
 
 SESSION = IdField("session", "shared")
 DATASET_RUN = IdField("dataset-run", "shared")
+DERIVED = Derived()
+# What an observation links to beyond the snapshot: ids a server makes (a user-defined
+# model's, a prompt's), named alike wherever they recur.
+MODEL = IdField("model", "shared")
+PROMPT = IdField("prompt", "shared")
+PRICING_TIER = IdField("pricing-tier", "shared")
 
 SCORE: Shape = {
     "id": _define("score"),
@@ -65,14 +78,38 @@ def score_shape(_: Mapping[str, Any]) -> Shape:
 
 
 def observation_shape(_: Mapping[str, Any]) -> Shape:
-    return OBSERVATION
+    return OBSERVATION_VIEW
 
 
+# An observation as an event carries it.
 OBSERVATION: Shape = {
     "id": _define("observation"),
     "traceId": _refer("trace"),
     "parentObservationId": _refer("observation"),
+}
+
+# An observation as the read API shows it, in a trace's tree.
+OBSERVATION_VIEW: Shape = {
+    **OBSERVATION,
     "children": Entities(observation_shape),
+    "modelId": MODEL,
+    "promptId": PROMPT,
+    "usagePricingTierId": PRICING_TIER,
+    **dict.fromkeys(
+        (
+            "latency",
+            "timeToFirstToken",
+            "projectId",
+            "isRootObservation",
+            "usage",
+            "userId",
+            "sessionId",
+            "traceName",
+            "tags",
+            "release",
+        ),
+        DERIVED,
+    ),
 }
 
 TRACE: Shape = {
@@ -80,6 +117,8 @@ TRACE: Shape = {
     "sessionId": SESSION,
     "observations": Entities(observation_shape),
     "scores": Entities(score_shape),
+    "htmlPath": DERIVED,
+    "latency": DERIVED,
 }
 
 TRACE_BODY: Shape = {"id": _define("trace"), "sessionId": SESSION}

@@ -1,7 +1,8 @@
 """The three things a snapshot can show, built from a tenant's captures.
 
-- ``traces`` (the default): merged traces with observations nested under their parents and
-  scores attached. It does not change when an SDK splits or reorders batches.
+- ``traces`` (the default): merged traces as the read API shows them, with observations
+  nested under their parents and scores attached. It does not change when an SDK splits or
+  reorders batches.
 - ``events``: the accepted ingestion events, flat; batch boundaries gone.
 - ``requests``: what each request carried and how it was answered, as a test comparing raw
   request bodies sees it.
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockfuse.capture.requests import CapturedRequest
-from mockfuse.capture.store import Store
+from mockfuse.capture.services import Services
 from mockfuse.langfuse.projection import Entity
 
 VIEWS = ("traces", "events", "requests")
@@ -75,12 +76,13 @@ def requests_view(requests: list[CapturedRequest]) -> list[dict[str, Any]]:
     ]
 
 
-def build_view(store: Store, public_key: str | None, view: str) -> list[Any]:
-    """The raw data of ``view`` for one tenant, before normalization."""
+def build_view(services: Services, tenant: str | None, view: str) -> list[Any]:
+    """The raw data of ``view`` for one tenant, before normalization: traces as the read
+    API shows them."""
     if view == "traces":
-        return traces_view(store.traces(public_key))
+        return traces_view(services.shown_traces(tenant))
     if view == "events":
-        return store.events(public_key)
+        return services.store.events(tenant)
     if view == "requests":
-        return requests_view(store.requests(public_key))
+        return requests_view(services.store.requests(tenant))
     raise ValueError(f"unknown view {view!r}; choose one of {list(VIEWS)}")

@@ -321,7 +321,7 @@ class MockfuseTenant:
         """The normalized captures of ``view`` (``traces``, ``events`` or ``requests``): ids
         as linked placeholders, timestamps masked, SDK bookkeeping dropped — for syrupy,
         inline-snapshot or a plain ``==``."""
-        return normalized_snapshot(self._store, self.tenant, view=view, ignore=ignore, keep=keep)
+        return normalized_snapshot(self._services, self.tenant, view=view, ignore=ignore, keep=keep)
 
     def assert_snapshot(
         self,
