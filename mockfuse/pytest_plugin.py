@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from mockfuse.snapshot.session import SnapshotRecorder, SnapshotsOfTest
+from mockfuse.testing.cloud_guard import CloudGuard, blocked_message
 
 if TYPE_CHECKING:
     from mockfuse.capture.windows import Window
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from mockfuse.testing.tenant import MockfuseTenant
 
 RECORDER = pytest.StashKey[SnapshotRecorder]()
+CLOUD_GUARD = pytest.StashKey[CloudGuard]()
 WORKER_OUTPUT_KEY = "mockfuse_snapshots"
 TRUTHY = ("1", "true", "yes", "on")
 
@@ -119,6 +121,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="folder of mockfuse snapshot files, relative to the rootdir (default: snapshots)",
     )
     parser.addini(
+        "mockfuse_block_cloud",
+        type="bool",
+        default=True,
+        help="refuse connections to Langfuse's cloud (*.langfuse.com) from the test process "
+        "and fail the test that tried (default: true)",
+    )
+    parser.addini(
         "mockfuse_autostart",
         type="bool",
         default=False,
@@ -143,9 +152,15 @@ def pytest_configure(config: pytest.Config) -> None:
     root = config.rootpath / str(config.getini("mockfuse_snapshot_dir"))
     recorder = config.stash[RECORDER] = SnapshotRecorder(root=root, update=update)
     config.pluginmanager.register(SnapshotReport(config, recorder), "mockfuse-snapshot-report")
+    if config.getini("mockfuse_block_cloud"):
+        guard = config.stash[CLOUD_GUARD] = CloudGuard()
+        guard.install()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    guard = config.stash.get(CLOUD_GUARD, None)
+    if guard is not None:
+        guard.uninstall()
     session = config.stash.get(SESSION, None)
     if session is not None and session.started:
         from mockfuse.testing.client_flush import flush_clients
@@ -163,17 +178,26 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # belongs to this test too.
     if "mockfuse" in getattr(item, "fixturenames", ()):
         item.stash[WINDOW] = _session(item.config).open_window(item)
+    guard = item.config.stash.get(CLOUD_GUARD, None)
+    if guard is not None:
+        guard.take()  # what was refused before this test is no test's
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
-    yield  # every fixture's teardown first: an app fixture may still send as it closes
-    tenant = item.stash.get(TENANT, None)
-    if tenant is not None:
-        from mockfuse.testing.client_flush import flush_clients
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    try:
+        yield  # every fixture's teardown first: an app fixture may still send as it closes
+    finally:
+        tenant = item.stash.get(TENANT, None)
+        if tenant is not None:
+            from mockfuse.testing.client_flush import flush_clients
 
-        flush_clients()
-        tenant.close()
+            flush_clients()
+            tenant.close()
+    guard = item.config.stash.get(CLOUD_GUARD, None)
+    blocked = guard.take() if guard is not None else []
+    if blocked:
+        pytest.fail("\n".join(blocked_message(host) for host in blocked), pytrace=False)
 
 
 @pytest.fixture(scope="session")
