@@ -354,3 +354,36 @@ def test_snapshots_keep_costs_and_prices_and_leave_out_what_time_and_the_server_
         if t["name"] == "checkout"
     ]
     assert (kept["latency"], kept["observations"][0]["latency"]) == (4.0, 2.0)
+
+
+def test_the_tree_shows_a_tests_traces_at_a_glance(mockfuse):
+    generation = {
+        "id": "o-2",
+        "traceId": "t-1",
+        "parentObservationId": "o-1",
+        "name": "llm",
+        "model": "gpt-4o-mini",
+        "startTime": T0.format(2),
+        "usageDetails": {"input": 1000, "output": 100},
+    }
+    failed = {"id": "o-3", "traceId": "t-1", "parentObservationId": "o-1", "name": "lookup"}
+    failed.update(startTime=T0.format(3), level="ERROR", statusMessage="timed out")
+    batch = [
+        ev("1", "trace-create", {"id": "t-1", "name": "checkout", "userId": "u-1"}),
+        ev("2", "span-create", {"id": "o-1", "traceId": "t-1", "name": "plan"}, 1),
+        ev("3", "generation-create", generation, 2),
+        ev("4", "span-create", failed, 3),
+        ev("5", "score-create", {"id": "s", "traceId": "t-1", "name": "helpful", "value": 1}),
+    ]
+    assert post_json(mockfuse, "/api/public/ingestion", {"batch": batch}).json()["errors"] == []
+    assert mockfuse.tree() == "\n".join(
+        [
+            "trace 'checkout'  userId=u-1  $0.00021  scores helpful=1",
+            "  - SPAN 'plan'",
+            "    - GENERATION 'llm'  gpt-4o-mini  input 1000, output 100  $0.00021",
+            "    - SPAN 'lookup'  ERROR: timed out",
+        ]
+    )
+    with pytest.raises(TimeoutError) as waited:
+        mockfuse.wait_for(traces=2, timeout=0.2)
+    assert "\n  trace 'checkout'" in str(waited.value)

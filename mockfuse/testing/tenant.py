@@ -20,6 +20,7 @@ from mockfuse.langfuse.auth import basic_authorization
 from mockfuse.langfuse.projection import Entity, Event
 from mockfuse.snapshot import normalized_snapshot
 from mockfuse.snapshot.session import SnapshotsOfTest
+from mockfuse.testing.tree import render_tree
 from mockfuse.viewer import VIEWER_PATH
 
 if TYPE_CHECKING:
@@ -189,6 +190,11 @@ class MockfuseTenant:
     def scores(self) -> list[Entity]:
         return self._store.scores(self.tenant)
 
+    def tree(self) -> str:
+        """This tenant's traces at a glance: one line a trace and one an observation (type,
+        name, model, usage, cost, level and status), nested by indent, with scores."""
+        return render_tree(self.traces)
+
     @property
     def media(self) -> list[dict[str, Any]]:
         """Media this tenant's clients uploaded: metadata, bytes (base64) and ``links`` to
@@ -236,6 +242,8 @@ class MockfuseTenant:
                     lines.append(f"    rejected {error.get('id')}: {error.get('message')}")
         if not counts["requests"]:
             lines.extend(f"  {line}" for line in self._elsewhere())
+        if counts.get("traces"):
+            lines[1:1] = ["  " + line for line in self.tree().splitlines()]
         return TimeoutError("\n".join(lines))
 
     def _elsewhere(self) -> list[str]:
@@ -339,7 +347,11 @@ class MockfuseTenant:
                 "assert_snapshot needs the mockfuse pytest fixture; elsewhere use snapshot() "
                 "or the `mockfuse check` command"
             )
-        self.snapshots.check(name, self.snapshot(view, ignore=ignore, keep=keep))
+        try:
+            self.snapshots.check(name, self.snapshot(view, ignore=ignore, keep=keep))
+        except AssertionError as failure:
+            # What arrived, at a glance, above the details of what changed.
+            raise AssertionError(f"{failure}\n\nThe test's traces:\n{self.tree()}") from None
 
     # -- prompts ---------------------------------------------------------------------------
 
