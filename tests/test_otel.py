@@ -13,7 +13,6 @@ import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
 from mockfuse.langfuse.otel import mapping
-from mockfuse.langfuse.otel.mapping import events_from_spans
 from mockfuse.langfuse.otel.seen_traces import SeenTraces
 from tests.support.client_envs import run_client
 from tests.support.http import DATA, auth_headers, post_json
@@ -180,11 +179,13 @@ def test_a_protobuf_export_is_answered_before_its_spans_are_mapped(mockfuse_serv
     mockfuse = mockfuse_server.tenant()
     mapped = []
 
+    mapping_of = mapping._mapped
+
     def counting(spans, seen_traces=None):
         mapped.append(len(spans))
-        return events_from_spans(spans, seen_traces)
+        return mapping_of(spans, seen_traces)
 
-    monkeypatch.setattr(mapping, "events_from_spans", counting)
+    monkeypatch.setattr(mapping, "_mapped", counting)
     request = ExportTraceServiceRequest()
     span = request.resource_spans.add().scope_spans.add().spans.add()
     span.trace_id, span.span_id, span.name = b"\x01" * 16, b"\x02" * 8, "later"

@@ -165,7 +165,8 @@ _OBSERVATION_TYPE_BY_EVENT = {
     },
 }
 _ENVIRONMENT = re.compile(r"^[a-z0-9_-]+$")
-_ENVIRONMENT_PREFIXES = ("langfuse-", "langfuse_", "langfuse")
+# Every leading "langfuse" prefix goes, as Langfuse's PublicEnvironmentName strips them.
+_ENVIRONMENT_PREFIX = re.compile(r"^(?:langfuse[-_]?)+")
 
 
 def entity_kind(event_type: str) -> str | None:
@@ -200,12 +201,7 @@ def clean_environment(value: Any) -> str:
     mockfuse keeps them with their environment made valid rather than drop them."""
     if not isinstance(value, str):
         return "default"
-    name = value.lower()
-    for prefix in _ENVIRONMENT_PREFIXES:
-        if name.startswith(prefix):
-            name = name[len(prefix) :]
-            break
-    name = name[:40]
+    name = _ENVIRONMENT_PREFIX.sub("", value.lower())[:40]
     return name if _ENVIRONMENT.match(name) else "default"
 
 

@@ -92,14 +92,23 @@ def parse_json_payload(payload: Any) -> Any:
     return None
 
 
-def _as_text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A value as Langfuse writes it into a text field: text as it is, else its JSON."""
     return value if isinstance(value, str) else json_text(value)
+
+
+def first_text(attributes: Attributes, keys: list[str] | tuple[str, ...]) -> str | None:
+    """The first of ``keys`` with a truthy value, as text."""
+    for key in keys:
+        if truthy(attributes.get(key)):
+            return as_text(attributes[key])
+    return None
 
 
 def metadata_attributes(attributes: Attributes) -> dict[str, str]:
     """The span attributes no instrumentation reads as input or output, as text."""
     return {
-        key: _as_text(value)
+        key: as_text(value)
         for key, value in attributes.items()
         if key not in _IO_KEYS and not key.startswith(_IO_PREFIXES)
     }

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
@@ -24,10 +23,11 @@ from typing import Any, NamedTuple
 from mockfuse.langfuse.ingestion.marks import Mark
 from mockfuse.langfuse.ingestion.schema import envelope_issues
 from mockfuse.langfuse.otel.input_output import (
+    as_text,
     first_defined,
+    first_text,
     input_and_output,
     js_string,
-    json_text,
     metadata_attributes,
     parse_json_payload,
     truthy,
@@ -46,7 +46,7 @@ from mockfuse.langfuse.otel.observation_types import (
 )
 from mockfuse.langfuse.otel.spans import STATUS_ERROR, Span, spans_from_protobuf
 from mockfuse.langfuse.otel.tools import tools_into_input
-from mockfuse.langfuse.projection import Event
+from mockfuse.langfuse.projection import Event, clean_environment
 from mockfuse.langfuse.timestamps import format_timestamp, parse_timestamp
 
 __all__ = [
@@ -95,8 +95,6 @@ _ENVIRONMENT_KEYS = (
     "deployment.environment.name",
     "deployment.environment",
 )
-_ENVIRONMENT_PREFIX = re.compile(r"^(?:langfuse[-_]?)+")
-_ENVIRONMENT = re.compile(r"^[a-z0-9\-_]+$")
 _AI_SDK_METADATA_IDENTITY = frozenset(
     {
         "ai.telemetry.metadata.userId",
@@ -105,17 +103,6 @@ _AI_SDK_METADATA_IDENTITY = frozenset(
         "ai.telemetry.metadata.langfusePrompt",
     }
 )
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else json_text(value)
-
-
-def _first_text(attributes: Attributes, keys: tuple[str, ...]) -> str | None:
-    for key in keys:
-        if truthy(attributes.get(key)):
-            return _text(attributes[key])
-    return None
 
 
 def _iso(unix_nano: int) -> str | None:
@@ -140,18 +127,10 @@ def environment(attributes: Attributes, resource: Attributes) -> str:
     for key in _ENVIRONMENT_KEYS:
         for source in (attributes, resource):
             if truthy(source.get(key)):
-                return normalized_environment(source[key])
+                return clean_environment(source[key])
     if _openrouter_judge(attributes, resource):
         return "llm-as-a-judge"  # Langfuse's own evaluator, its "langfuse-" prefix stripped
     return "default"
-
-
-def normalized_environment(value: Any) -> str:
-    """Langfuse's public environment rule: lower case, no ``langfuse`` prefix, ≤ 40 chars."""
-    if not isinstance(value, str):
-        return "default"
-    name = _ENVIRONMENT_PREFIX.sub("", value.lower())[:40]
-    return name if name and _ENVIRONMENT.match(name) else "default"
 
 
 def _openrouter_judge(attributes: Attributes, resource: Attributes) -> bool:
@@ -172,17 +151,17 @@ def _openrouter_judge(attributes: Attributes, resource: Attributes) -> bool:
 
 def span_name(name: str, attributes: Attributes) -> str:
     if truthy(attributes.get("gen_ai.tool.name")):
-        return _text(attributes["gen_ai.tool.name"])
+        return as_text(attributes["gen_ai.tool.name"])
     if "genkit:name" in attributes:
         return attributes["genkit:name"]  # type: ignore[no-any-return]
     if truthy(attributes.get("logfire.msg")):
-        return _text(attributes["logfire.msg"])
+        return as_text(attributes["logfire.msg"])
     if "ai.toolCall.name" in attributes:
         return attributes["ai.toolCall.name"]  # type: ignore[no-any-return]
     if "ai.operationId" in attributes:
         function_id = attributes.get("ai.telemetry.functionId")
-        prefix = f"{_text(function_id)}:" if truthy(function_id) else ""
-        return prefix + _text(attributes["ai.operationId"])
+        prefix = f"{as_text(function_id)}:" if truthy(function_id) else ""
+        return prefix + as_text(attributes["ai.operationId"])
     return name
 
 
@@ -248,7 +227,7 @@ def _level(span: Span) -> str:
 
 
 def _user_id(attributes: Attributes) -> str | None:
-    return _first_text(
+    return first_text(
         attributes,
         (
             "langfuse.user.id",
@@ -261,7 +240,7 @@ def _user_id(attributes: Attributes) -> str | None:
 
 
 def _session_id(attributes: Attributes) -> str | None:
-    return _first_text(
+    return first_text(
         attributes,
         (
             "langfuse.session.id",
@@ -398,18 +377,15 @@ def _release(span: Span) -> Any:
     return value if value is not None else span.resource_attributes.get("langfuse.release")
 
 
+def _kind(span: Span) -> str:
+    return observation_type(
+        span.attributes, span.resource_attributes, span.scope_name, span.scope_version, span.name
+    )
+
+
 def observation_of(span: Span) -> dict[str, Any]:
     """The body of the observation event ``span`` becomes."""
-    return _observation(
-        span,
-        observation_type(
-            span.attributes,
-            span.resource_attributes,
-            span.scope_name,
-            span.scope_version,
-            span.name,
-        ),
-    )
+    return _observation(span, _kind(span))
 
 
 def _observation(span: Span, kind: str) -> dict[str, Any]:
@@ -526,50 +502,49 @@ _NULLABLE = frozenset(
 def events_from_spans(spans: list[Span], seen_traces: set[str] | None = None) -> list[Event]:
     """The events ``spans`` become. ``seen_traces`` holds the trace ids the tenant already
     has (updated here): a trace's shallow ``trace-create`` is made only the first time."""
+    return [event for event, _ in _mapped(spans, seen_traces)]
+
+
+def _mapped(spans: list[Span], seen_traces: set[str] | None) -> list[tuple[Event, Span]]:
+    """Each event ``spans`` become, with the span it came from."""
     seen = seen_traces if seen_traces is not None else set()
-    events: list[Event] = []
+    made: list[tuple[Event, Span]] = []
     for span in spans:
-        kind = observation_type(
-            span.attributes,
-            span.resource_attributes,
-            span.scope_name,
-            span.scope_version,
-            span.name,
-        )
+        kind = _kind(span)
         root, updates = _is_root(span), _has_trace_updates(span.attributes)
         observation = _observation(span, kind)
         if root or updates or span.trace_id not in seen:
-            events.append(
-                {
-                    "id": f"otel:{span.trace_id}:{span.span_id}:trace",
-                    "type": "trace-create",
-                    "timestamp": observation["startTime"],
-                    "body": _compact(_trace(span, root, updates)),
-                }
-            )
+            trace_event: Event = {
+                "id": f"otel:{span.trace_id}:{span.span_id}:trace",
+                "type": "trace-create",
+                "timestamp": observation["startTime"],
+                "body": _compact(_trace(span, root, updates)),
+            }
+            made.append((trace_event, span))
             seen.add(span.trace_id)
         event_type = f"{kind.lower()}-create"
-        events.append(
-            {
-                "id": f"otel:{span.trace_id}:{span.span_id}:{event_type}",
-                "type": event_type,
-                "timestamp": observation["startTime"],
-                "body": _compact(observation),
-            }
-        )
-    return _without_redundant_shallow_traces(events)
+        observation_event: Event = {
+            "id": f"otel:{span.trace_id}:{span.span_id}:{event_type}",
+            "type": event_type,
+            "timestamp": observation["startTime"],
+            "body": _compact(observation),
+        }
+        made.append((observation_event, span))
+    return _without_redundant_shallow_traces(made)
 
 
-def _without_redundant_shallow_traces(events: list[Event]) -> list[Event]:
+def _without_redundant_shallow_traces(
+    made: list[tuple[Event, Span]],
+) -> list[tuple[Event, Span]]:
     """Langfuse drops a shallow ``trace-create`` where the same export has a full one."""
     full = {
         event["body"]["id"]
-        for event in events
+        for event, _ in made
         if event["type"] == "trace-create" and not _shallow(event["body"])
     }
     return [
-        event
-        for event in events
+        (event, span)
+        for event, span in made
         if not (
             event["type"] == "trace-create"
             and event["body"]["id"] in full
@@ -592,26 +567,15 @@ def export_events(
     body: bytes, spans: list[Span] | None, seen_traces: set[str] | None = None
 ) -> ExportEvents:
     read = spans if spans is not None else spans_from_protobuf(body)
-    started = {span.span_id: _seconds(span.start_unix_nano or span.end_unix_nano) for span in read}
     accepted: list[Event] = []
     marks: list[Mark] = []
     rejected = 0
-    for event in events_from_spans(read, seen_traces):
+    for event, span in _mapped(read, seen_traces):
         if envelope_issues(event):
             rejected += 1
             continue
         accepted.append(event)
-        span_id = event["id"].split(":")[2]  # otel:<trace>:<span>:<kind>
-        marks.append((started.get(span_id), _trace_of(event)))
+        started = span.start_unix_nano or span.end_unix_nano
+        marks.append((None if started is None else started / 1e9, span.trace_id))
     note = f"{rejected} span event(s) failed validation" if rejected else None
     return ExportEvents(accepted, marks, note)
-
-
-def _seconds(unix_nano: int | None) -> float | None:
-    return None if unix_nano is None else unix_nano / 1e9
-
-
-def _trace_of(event: Event) -> str | None:
-    body = event["body"]
-    trace_id = body.get("id") if event["type"] == "trace-create" else body.get("traceId")
-    return trace_id if isinstance(trace_id, str) else None

@@ -13,7 +13,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from mockfuse.langfuse.otel.input_output import json_text, parse_json_payload, truthy
+from mockfuse.langfuse.otel.input_output import (
+    first_text,
+    json_text,
+    parse_json_payload,
+    truthy,
+)
 
 Attributes = Mapping[str, Any]
 
@@ -36,11 +41,7 @@ def model_name(attributes: Attributes) -> str | None:
     ]
     if attributes.get("genkit:metadata:subtype") == "model":
         keys.append("genkit:name")
-    for key in keys:
-        value = attributes.get(key)
-        if truthy(value):
-            return value if isinstance(value, str) else json_text(value)
-    return None
+    return first_text(attributes, keys)
 
 
 def _sanitized(parameters: Any) -> Any:
