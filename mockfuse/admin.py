@@ -21,6 +21,7 @@ from mockfuse.capture.services import Services
 from mockfuse.langfuse.prompts import PromptError, prompt_from_spec
 from mockfuse.snapshot import VIEWS, normalized_snapshot
 from mockfuse.snapshot.compare import snapshot_text
+from mockfuse.snapshot.volatile import VolatileValues
 
 routes = web.RouteTableDef()
 
@@ -128,12 +129,18 @@ async def snapshot(request: web.Request) -> web.Response:
     view = request.query.get("view", "traces")
     if view not in VIEWS:
         return _bad_request(f"view must be one of {list(VIEWS)}")
+    volatile = request.query.getall("volatile", [])
+    try:
+        VolatileValues(volatile)
+    except re.error as error:
+        return _bad_request(f"volatile: {error.pattern!r} is not a regular expression: {error}")
     data = normalized_snapshot(
         request.app[SERVICES],
         tenant,
         view=view,
         ignore=request.query.getall("ignore", []),
         keep=request.query.getall("keep", []),
+        volatile=volatile,
     )
     response = web.Response(text=snapshot_text(data), content_type="application/json")
     if "download" in request.query:

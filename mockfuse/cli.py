@@ -237,6 +237,14 @@ def _snapshot_source(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--keep", action="append", default=[], metavar="GLOB", help="keep these paths verbatim"
     )
+    parser.add_argument(
+        "--volatile",
+        action="append",
+        default=[],
+        metavar="REGEX",
+        help="values that change on every run, besides the built-in rules: each match (its "
+        "first group, if it has one) becomes an <id:n> placeholder",
+    )
     parser.add_argument("--admin-token", metavar="TOKEN", help="the server's --admin-token")
 
 
@@ -268,6 +276,7 @@ def _fetch_snapshot(args: argparse.Namespace) -> Any:
         [("public_key", args.public_key), ("view", args.view)]
         + [("ignore", glob) for glob in args.ignore]
         + [("keep", glob) for glob in args.keep]
+        + [("volatile", pattern) for pattern in args.volatile]
     )
     url = f"{args.url.rstrip('/')}/_mockfuse/snapshot?{query}"
     headers = {"Authorization": f"Bearer {args.admin_token}"} if args.admin_token else {}

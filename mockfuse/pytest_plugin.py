@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from mockfuse.snapshot.session import SnapshotRecorder, SnapshotsOfTest
+from mockfuse.snapshot.volatile import VolatileValues
 from mockfuse.testing.cloud_guard import CloudGuard, blocked_message
 
 if TYPE_CHECKING:
@@ -121,6 +123,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="folder of mockfuse snapshot files, relative to the rootdir (default: snapshots)",
     )
     parser.addini(
+        "mockfuse_volatile",
+        type="linelist",
+        default=[],
+        help="regular expressions of values that change on every run, besides the built-in "
+        "rules: each match (its first group, if it has one) becomes an <id:n> placeholder",
+    )
+    parser.addini(
         "mockfuse_block_cloud",
         type="bool",
         default=True,
@@ -150,7 +159,16 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ.get("MOCKFUSE_UPDATE", "").lower() in TRUTHY
     )
     root = config.rootpath / str(config.getini("mockfuse_snapshot_dir"))
-    recorder = config.stash[RECORDER] = SnapshotRecorder(root=root, update=update)
+    volatile = tuple(config.getini("mockfuse_volatile"))
+    try:
+        VolatileValues(volatile)
+    except re.error as error:
+        raise pytest.UsageError(
+            f"mockfuse_volatile: {error.pattern!r} is not a regular expression: {error}"
+        ) from None
+    recorder = config.stash[RECORDER] = SnapshotRecorder(
+        root=root, update=update, volatile=volatile
+    )
     config.pluginmanager.register(SnapshotReport(config, recorder), "mockfuse-snapshot-report")
     if config.getini("mockfuse_block_cloud"):
         guard = config.stash[CLOUD_GUARD] = CloudGuard()

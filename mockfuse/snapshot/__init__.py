@@ -19,8 +19,11 @@ def normalized_snapshot(
     view: str = "traces",
     ignore: Iterable[str] = (),
     keep: Iterable[str] = (),
+    volatile: Iterable[str] = (),
 ) -> list[Any]:
     """A tenant's captures as ``view``, normalized: what a snapshot file holds."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; choose one of {list(VIEWS)}")
-    return normalize(view, build_view(services, tenant, view), ignore=ignore, keep=keep)
+    return normalize(
+        view, build_view(services, tenant, view), ignore=ignore, keep=keep, volatile=volatile
+    )

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockfuse.snapshot.shapes import Entities, IdField, Nested, Shape, ShapeOf
+from mockfuse.snapshot.volatile import VolatileValues
 
 TIMESTAMP_KEYS = frozenset(
     {"timestamp", "startTime", "endTime", "completionStartTime", "createdAt", "updatedAt"}
 )
 MASKED_ID = "<id>"
 MASKED_TIMESTAMP = "<timestamp>"
+VOLATILE_KIND = "id"  # the kind of a volatile id's placeholder: ``<id:1>``
 REFINEMENT_ROUNDS = 3
 
 IdKey = tuple[str, str]  # (kind, raw id)
@@ -43,6 +45,7 @@ class _Item:
     shares: list[IdKey] = field(default_factory=list)
     refers: list[tuple[str, IdKey]] = field(default_factory=list)
     co_defines: list[IdKey] = field(default_factory=list)
+    volatile: _Volatile = field(default_factory=lambda: _Volatile())
     signature: str = ""
 
 
@@ -55,51 +58,72 @@ def _digest(*parts: Any) -> str:
     return hashlib.blake2b(_ENCODE(parts).encode(), digest_size=12).hexdigest()
 
 
-def _masked(value: Any, shape: Shape, cache: dict[int, str]) -> dict[str, Any]:
-    """``value`` with ids and timestamps masked and its entity lists in a content order."""
-    masked: dict[str, Any] = {}
-    for key, item in value.items():
-        if item is None:
-            continue
-        spec = shape.get(key)
-        if isinstance(spec, IdField) and isinstance(item, str):
-            masked[key] = MASKED_ID
-        elif key in TIMESTAMP_KEYS and isinstance(item, str):
-            masked[key] = MASKED_TIMESTAMP
-        elif isinstance(spec, Entities) and isinstance(item, list):
-            masked[key] = sorted(
-                _content(entry, spec.shape(entry), cache)
-                for entry in item
-                if isinstance(entry, dict)
-            )
-        elif isinstance(spec, Nested) and isinstance(item, dict):
-            masked[key] = _masked(item, spec.shape(value), cache)
-        else:
-            masked[key] = item
-    return masked
+@dataclass
+class _Volatile:
+    """The volatile values of an entity's own fields (not those of its nested entities)."""
+
+    ids: list[str] = field(default_factory=list)  # raw, in the order they stand
+    any: bool = False  # whether any value (an id, a time, a port) is volatile
 
 
-def _content(entity: dict[str, Any], shape: Shape, cache: dict[int, str]) -> str:
-    key = id(entity)
-    if key not in cache:
-        cache[key] = _ENCODE(_masked(entity, shape, cache))
-    return cache[key]
+class _Masking:
+    """Each entity's content with ids, timestamps and volatile values masked, and what was
+    volatile in it, worked out once."""
+
+    def __init__(self, volatile: VolatileValues) -> None:
+        self._volatile = volatile
+        self._done: dict[int, tuple[str, _Volatile]] = {}
+
+    def content(self, entity: dict[str, Any], shape: Shape) -> tuple[str, _Volatile]:
+        key = id(entity)
+        done = self._done.get(key)
+        if done is None:
+            found = _Volatile()
+            done = self._done[key] = (_ENCODE(self._masked(entity, shape, found)), found)
+        return done
+
+    def _masked(self, value: dict[str, Any], shape: Shape, found: _Volatile) -> dict[str, Any]:
+        """``value`` masked, its entity lists in a content order."""
+        masked: dict[str, Any] = {}
+        for key, item in value.items():
+            if item is None:
+                continue
+            spec = shape.get(key)
+            if isinstance(spec, IdField) and isinstance(item, str):
+                masked[key] = MASKED_ID
+            elif key in TIMESTAMP_KEYS and isinstance(item, str):
+                masked[key] = MASKED_TIMESTAMP
+            elif isinstance(spec, Entities) and isinstance(item, list):
+                masked[key] = sorted(
+                    self.content(entry, spec.shape(entry))[0]
+                    for entry in item
+                    if isinstance(entry, dict)
+                )
+            elif isinstance(spec, Nested) and isinstance(item, dict):
+                masked[key] = self._masked(item, spec.shape(value), found)
+            else:
+                masked[key] = self._volatile.mask(item, key, found.ids)
+                found.any = found.any or masked[key] is not item
+        return masked
 
 
 class _Collector:
-    def __init__(self) -> None:
+    def __init__(self, volatile: VolatileValues) -> None:
         self.items: dict[int, _Item] = {}
-        self.content_cache: dict[int, str] = {}
+        self.masking = _Masking(volatile)
+        self._volatile = volatile
 
     def collect(self, entities: list[Any], shape_of: ShapeOf) -> None:
         for entity in entities:
             if isinstance(entity, dict):
                 shape = shape_of(entity)
                 name, kind = entity.get("name"), entity.get("type")
+                content, found = self.masking.content(entity, shape)
                 item = self.items[id(entity)] = _Item(
-                    name=name if isinstance(name, str) else "",
+                    name=self._volatile.mask(name, "name", []) if isinstance(name, str) else "",
                     kind=kind if isinstance(kind, str) else "",
-                    content=_content(entity, shape, self.content_cache),
+                    content=content,
+                    volatile=found,
                 )
                 self._fields(entity, shape, item, "")
 
@@ -164,13 +188,30 @@ Position = Callable[[IdKey], tuple[int, int]]
 class CanonicalOrder:
     """The canonical order of a view's entities: computed once, applied with ``sort``."""
 
-    def __init__(self, entities: list[Any], shape_of: ShapeOf) -> None:
-        collector = _Collector()
+    def __init__(self, entities: list[Any], shape_of: ShapeOf, volatile: VolatileValues) -> None:
+        collector = _Collector(volatile)
         collector.collect(entities, shape_of)
-        _refine(list(collector.items.values()))
+        items = list(collector.items.values())
+        # A volatile id links the entities that hold it as a shared id does; one that is
+        # also a Langfuse id of the snapshot links to that entity.
+        kinds = {raw: kind for item in items for kind, raw in item.defines}
+        for item in items:
+            item.shares.extend((kinds.get(raw, VOLATILE_KIND), raw) for raw in item.volatile.ids)
+        _refine(items)
+        self.holds_volatile_ids = any(item.volatile.ids for item in items)
         self._entities = entities
         self._shape_of = shape_of
         self._items = collector.items
+
+    def volatile_ids(self, entity: Any) -> list[str]:
+        """The volatile ids ``entity``'s own values hold, in the order they stand."""
+        item = self._items.get(id(entity))
+        return item.volatile.ids if item is not None else []
+
+    def holds_volatile(self, entity: Any) -> bool:
+        """Whether any of ``entity``'s own values is volatile."""
+        item = self._items.get(id(entity))
+        return item is not None and item.volatile.any
 
     def sort(self, position: Position | None = None) -> None:
         """Sort every entity list in place. ``position`` places the ids an entity links to;

@@ -27,7 +27,12 @@ from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from mockfuse.langfuse.timestamps import parse_timestamp
-from mockfuse.snapshot.canonical_order import MASKED_TIMESTAMP, TIMESTAMP_KEYS, CanonicalOrder
+from mockfuse.snapshot.canonical_order import (
+    MASKED_TIMESTAMP,
+    TIMESTAMP_KEYS,
+    VOLATILE_KIND,
+    CanonicalOrder,
+)
 from mockfuse.snapshot.shapes import (
     VIEW_SHAPES,
     Derived,
@@ -38,6 +43,7 @@ from mockfuse.snapshot.shapes import (
     ShapeOf,
     Spec,
 )
+from mockfuse.snapshot.volatile import VolatileValues
 
 TIMESTAMP = MASKED_TIMESTAMP
 ENDS_BEFORE_START = "<timestamp: ends before it starts>"
@@ -238,12 +244,15 @@ class Placeholders:
     def __init__(self) -> None:
         self._names: dict[tuple[str, str], str] = {}
         self._counts: Counter[str] = Counter()
+        self._langfuse: dict[str, str] = {}  # raw -> the first Langfuse placeholder it got
 
     def _name(self, kind: str, raw: str) -> str:
         key = (kind, raw)
         if key not in self._names:
             self._counts[kind] += 1
             self._names[key] = f"<{kind}:{self._counts[kind]}>"
+            if kind != VOLATILE_KIND:
+                self._langfuse.setdefault(raw, self._names[key])
         return self._names[key]
 
     def define(self, kind: str, raw: str) -> None:
@@ -254,6 +263,10 @@ class Placeholders:
         when it is not numbered (a missing reference)."""
         name = self._names.get(key)
         return (0, int(name[name.rindex(":") + 1 : -1])) if name else (1, 0)
+
+    def volatile(self, raw: str) -> str:
+        """A volatile id's placeholder: the Langfuse id's it is, else ``<id:n>``."""
+        return self._langfuse.get(raw) or self._name(VOLATILE_KIND, raw)
 
     def of(self, spec: IdField, raw: str) -> str:
         if spec.role == "refer" and (spec.kind, raw) not in self._names:
@@ -279,6 +292,29 @@ def _number_within(entity: dict[str, Any], shape: Shape, placeholders: Placehold
             _number_within(value, spec.shape(entity), placeholders)
 
 
+def _number_volatile(
+    items: list[Any], shape_of: ShapeOf, placeholders: Placeholders, order: CanonicalOrder
+) -> None:
+    """Number the volatile ids in canonical order, once every Langfuse id is numbered (a
+    volatile id that is one of them takes its placeholder)."""
+    for item in items:
+        if isinstance(item, dict):
+            for raw in order.volatile_ids(item):
+                placeholders.volatile(raw)
+            _number_volatile_within(item, shape_of(item), placeholders, order)
+
+
+def _number_volatile_within(
+    value: dict[str, Any], shape: Shape, placeholders: Placeholders, order: CanonicalOrder
+) -> None:
+    for key, spec in shape.items():
+        found = value.get(key)
+        if isinstance(spec, Entities) and isinstance(found, list):
+            _number_volatile(found, spec.shape, placeholders, order)
+        elif isinstance(spec, Nested) and isinstance(found, dict):
+            _number_volatile_within(found, spec.shape(value), placeholders, order)
+
+
 # -- 4. replace ------------------------------------------------------------------------------
 
 
@@ -296,11 +332,23 @@ def _timestamp(entity: Mapping[str, Any], key: str, value: str) -> str:
     return TIMESTAMP
 
 
+@dataclass(frozen=True)
+class _Replacing:
+    placeholders: Placeholders
+    rules: PathRules
+    volatile: VolatileValues
+    order: CanonicalOrder
+
+
 def _replace(
-    entity: Any, shape: Shape, path: str, placeholders: Placeholders, rules: PathRules
+    entity: Any, shape: Shape, path: str, replacing: _Replacing, part_of: Any = None
 ) -> Any:
+    """``entity`` (or a nested part of the entity ``part_of``) with its placeholders."""
     if not isinstance(entity, dict):
         return entity
+    rules, placeholders = replacing.rules, replacing.placeholders
+    # An entity in which ordering found nothing volatile needs no second look.
+    volatile = replacing.order.holds_volatile(entity if part_of is None else part_of)
     result: dict[str, Any] = {}
     for key, value in entity.items():
         if value is None:
@@ -320,14 +368,18 @@ def _replace(
                     item,
                     spec.shape(item) if isinstance(item, dict) else EMPTY_SHAPE,
                     child,
-                    placeholders,
-                    rules,
+                    replacing,
                 )
                 for item in value
             ]
         elif role is Role.NESTED and isinstance(value, dict):
             assert isinstance(spec, Nested)
-            result[key] = _replace(value, spec.shape(entity), child, placeholders, rules)
+            result[key] = _replace(
+                value, spec.shape(entity), child, replacing, entity if part_of is None else part_of
+            )
+        elif volatile:
+            kept = rules.kept if rules.matters_below(child) else None
+            result[key] = replacing.volatile.rewrite(value, key, placeholders.volatile, kept, child)
         else:
             result[key] = value
     return result
@@ -338,6 +390,7 @@ class Normalizer:
     view: str
     ignore: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
+    volatile: tuple[str, ...] = ()  # the user's own patterns of volatile values
 
     def __post_init__(self) -> None:
         if self.view not in VIEW_SHAPES:
@@ -346,34 +399,42 @@ class Normalizer:
     def __call__(self, data: list[Any]) -> list[Any]:
         shape_of = VIEW_SHAPES[self.view]
         rules = PathRules(DEFAULT_IGNORE[self.view] + self.ignore, self.keep)
+        volatile = VolatileValues(self.volatile)
         items = [
             _drop(item, "", rules, shape_of(item) if isinstance(item, dict) else None)
             for item in data
         ]
-        order = CanonicalOrder(items, shape_of)
+        order = CanonicalOrder(items, shape_of, volatile)
         order.sort()
-        placeholders = Placeholders()
-        _number(items, shape_of, placeholders)
+        placeholders = self._numbered(items, order)
         # Interchangeable entities follow the numbering of what they link to; numbering
         # again after that settles within two rounds (a link to a link).
         for _ in range(2):
             order.sort(placeholders.position)
-            placeholders = Placeholders()
-            _number(items, shape_of, placeholders)
+            placeholders = self._numbered(items, order)
+        replacing = _Replacing(placeholders, rules, volatile, order)
         return [
-            _replace(
-                item,
-                shape_of(item) if isinstance(item, dict) else EMPTY_SHAPE,
-                "",
-                placeholders,
-                rules,
-            )
+            _replace(item, shape_of(item) if isinstance(item, dict) else EMPTY_SHAPE, "", replacing)
             for item in items
         ]
 
+    def _numbered(self, items: list[Any], order: CanonicalOrder) -> Placeholders:
+        shape_of = VIEW_SHAPES[self.view]
+        placeholders = Placeholders()
+        _number(items, shape_of, placeholders)
+        if order.holds_volatile_ids:
+            _number_volatile(items, shape_of, placeholders, order)
+        return placeholders
+
 
 def normalize(
-    view: str, data: list[Any], *, ignore: Iterable[str] = (), keep: Iterable[str] = ()
+    view: str,
+    data: list[Any],
+    *,
+    ignore: Iterable[str] = (),
+    keep: Iterable[str] = (),
+    volatile: Iterable[str] = (),
 ) -> list[Any]:
-    """``data`` of ``view`` normalized for a snapshot."""
-    return Normalizer(view, tuple(ignore), tuple(keep))(data)
+    """``data`` of ``view`` normalized for a snapshot; ``volatile`` names patterns of
+    values that change on every run besides the built-in rules."""
+    return Normalizer(view, tuple(ignore), tuple(keep), tuple(volatile))(data)

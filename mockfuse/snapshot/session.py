@@ -32,6 +32,7 @@ def update_command(nodeid: str) -> str:
 class SnapshotRecorder:
     root: Path
     update: bool
+    volatile: tuple[str, ...] = ()  # the ini option's patterns of values that change each run
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     used: set[Path] = field(default_factory=set)
     skipped: set[str] = field(default_factory=set)

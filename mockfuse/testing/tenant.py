@@ -324,12 +324,26 @@ class MockfuseTenant:
     # -- snapshots -------------------------------------------------------------------------
 
     def snapshot(
-        self, view: str = "traces", *, ignore: Iterable[str] = (), keep: Iterable[str] = ()
+        self,
+        view: str = "traces",
+        *,
+        ignore: Iterable[str] = (),
+        keep: Iterable[str] = (),
+        volatile: Iterable[str] = (),
     ) -> list[Any]:
         """The normalized captures of ``view`` (``traces``, ``events`` or ``requests``): ids
-        as linked placeholders, timestamps masked, SDK bookkeeping dropped — for syrupy,
-        inline-snapshot or a plain ``==``."""
-        return normalized_snapshot(self._services, self.tenant, view=view, ignore=ignore, keep=keep)
+        as linked placeholders, timestamps and values that change on every run masked, SDK
+        bookkeeping dropped — for syrupy, inline-snapshot or a plain ``==``. ``volatile``
+        adds patterns to the ``mockfuse_volatile`` ini option's."""
+        session_patterns = self.snapshots.recorder.volatile if self.snapshots else ()
+        return normalized_snapshot(
+            self._services,
+            self.tenant,
+            view=view,
+            ignore=ignore,
+            keep=keep,
+            volatile=(*session_patterns, *volatile),
+        )
 
     def assert_snapshot(
         self,
@@ -338,6 +352,7 @@ class MockfuseTenant:
         view: str = "traces",
         ignore: Iterable[str] = (),
         keep: Iterable[str] = (),
+        volatile: Iterable[str] = (),
     ) -> None:
         """Compare this test's captures with its snapshot file (write it with
         ``pytest --mockfuse-update``); an AssertionError shows what changed."""
@@ -348,7 +363,9 @@ class MockfuseTenant:
                 "or the `mockfuse check` command"
             )
         try:
-            self.snapshots.check(name, self.snapshot(view, ignore=ignore, keep=keep))
+            self.snapshots.check(
+                name, self.snapshot(view, ignore=ignore, keep=keep, volatile=volatile)
+            )
         except AssertionError as failure:
             # What arrived, at a glance, above the details of what changed.
             raise AssertionError(f"{failure}\n\nThe test's traces:\n{self.tree()}") from None
