@@ -248,9 +248,9 @@ def test_the_admin_api_and_the_cli_take_patterns(mockfuse):
     assert refused.status_code == 400
     assert "is not a regular expression" in refused.text
 
+    command = [sys.executable, "-m", "mockfuse", "snapshot", "--url", mockfuse.url]
     printed = subprocess.run(
-        [sys.executable, "-m", "mockfuse", "snapshot", "--url", mockfuse.url]
-        + ["--public-key", tenant.public_key, "--volatile", r"order-(\d+)"],
+        [*command, "--public-key", tenant.public_key, "--volatile", r"order-(\d+)"],
         capture_output=True,
         text=True,
         check=True,
