@@ -2,13 +2,15 @@
 
 Each suite under ``tests/downstream/<suite>`` is what a user writes: an ``app.py`` that uses
 Langfuse the way Langfuse's docs teach (one client per process: ``@observe`` and
-``get_client()``, ``langfuse_context``, LiteLLM's callback, a module-level client; or an
-OpenTelemetry instrumentation: OpenLLMetry and OpenInference with the app's own exporter,
-Pydantic AI's own, the OpenAI Agents SDK's through the Langfuse SDK) and test files of
+``get_client()``, ``langfuse_context``, LiteLLM's callback, a module-level client, LangChain's
+CallbackHandler with SDK 5.x and 2.x, the OpenAI drop-in; or an OpenTelemetry
+instrumentation: OpenLLMetry and OpenInference with the app's own exporter, Pydantic AI's
+own, the OpenAI Agents SDK's through the Langfuse SDK) and test files of
 several tests each, using the ``mockfuse`` fixture. It runs in the client environment's own
 Python with mockfuse importable from the checkout: once with ``--mockfuse-update`` (writing
-its snapshots), once comparing, once under ``-n 2``. The shell's ``LANGFUSE_*`` variables
-point at a listener standing for the real Langfuse, which must never see a connection.
+its snapshots, with no ``ignore=``), then five fresh runs comparing — four serial, one under
+``-n 2`` — each with new ids, times and ports. The shell's ``LANGFUSE_*`` variables point at
+a listener standing for the real Langfuse, which must never see a connection.
 
 ``vercel_ai`` is a JavaScript app and suite (the Vercel AI SDK through ``@langfuse/otel``)
 against a mockfuse server, as suites in other languages use one.
@@ -47,7 +49,14 @@ RUNS = {
     "openinference": ("openai_instrumented", "otel_openinference"),
     "pydantic_ai": ("pydantic_ai", "pydantic_ai"),
     "openai_agents": ("openai_agents", "openai_agents"),
+    "langchain_sdk5": ("langchain", "langchain5"),
+    "langchain_sdk2": ("langchain", "langchain2"),
+    "openai_dropin": ("openai_dropin", "langchain5"),
 }
+
+
+# Fresh runs that compare with the snapshots written once, besides the one under xdist.
+SERIAL_COMPARISONS = 4
 
 
 class RealLangfuse:
@@ -139,9 +148,10 @@ def test_a_downstream_suite_passes_serial_and_under_xdist(run, tmp_path, real_la
     assert snapshots, written
     assert f"mockfuse snapshots: {len(snapshots)} written" in written
 
-    compared = run_suite(python, folder, real_langfuse)
-    assert passed(compared) == passed(written)
-    assert f"0 written, 0 updated, 0 failed, {len(snapshots)} passed" in compared
+    for _ in range(SERIAL_COMPARISONS):
+        compared = run_suite(python, folder, real_langfuse)
+        assert passed(compared) == passed(written)
+        assert f"0 written, 0 updated, 0 failed, {len(snapshots)} passed" in compared
 
     parallel = run_suite(python, folder, real_langfuse, "-n", "2", "--dist", "loadfile")
     assert passed(parallel) == passed(written)

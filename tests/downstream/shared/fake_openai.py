@@ -5,18 +5,29 @@ a pytest plugin (``-p fake_openai`` in a suite's pytest.ini) so that it runs, an
 Chat completions answer ``echo: <last user message>`` with fixed usage (12 prompt tokens,
 5 completion tokens); when the request offers tools and has no tool result yet, they call
 the first tool with ``{"city": "Paris"}`` instead. Streams end with a usage chunk when the
-request asks for it (``stream_options.include_usage``).
+request asks for it (``stream_options.include_usage``). Like OpenAI's, every answer has a
+fresh id (``chatcmpl-…``, ``call_…``) and the time it was made, and the server's port is new
+each run: what an app's snapshots must hold against.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
+import string
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 USAGE = {"prompt_tokens": 12, "completion_tokens": 5, "total_tokens": 17}
+
+
+def _fresh_id(prefix: str, length: int) -> str:
+    """An id drawn as OpenAI draws its own: letters and digits, both cases."""
+    alphabet = string.ascii_letters + string.digits
+    return prefix + "".join(secrets.choice(alphabet) for _ in range(length))
 
 
 def _answer(request: dict[str, Any]) -> dict[str, Any]:
@@ -24,7 +35,7 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
     tools = request.get("tools") or []
     if tools and not any(m.get("role") == "tool" for m in messages):
         name = tools[0]["function"]["name"]
-        call = {"id": "call_fake_1", "type": "function"}
+        call = {"id": _fresh_id("call_", 24), "type": "function"}
         call["function"] = {"name": name, "arguments": json.dumps({"city": "Paris"})}
         message = {"role": "assistant", "content": None, "tool_calls": [call]}
         finish = "tool_calls"
@@ -36,9 +47,9 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
         message = {"role": "assistant", "content": f"echo: {content}"}
         finish = "stop"
     return {
-        "id": "chatcmpl-fake",
+        "id": _fresh_id("chatcmpl-", 29),
         "object": "chat.completion",
-        "created": 1764255338,
+        "created": int(time.time()),
         "model": request.get("model", "gpt-4o-mini"),
         "choices": [{"index": 0, "message": message, "finish_reason": finish}],
         "usage": USAGE,
