@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -16,33 +13,7 @@ import pytest
 
 from mockfuse.auth import basic_authorization
 from tests.support.http import seed_batch
-
-
-@contextmanager
-def serve(
-    *args: str, env: dict[str, str] | None = None
-) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockfuse", "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
-    try:
-        first = process.stdout.readline()
-        match = re.search(r"serving at (http://\S+)", first)
-        if match is None:
-            process.kill()
-            raise AssertionError(f"no URL in {first!r}; stderr: {process.stderr.read()}")
-        banner = [first] + [process.stdout.readline() for _ in range(10)]
-        yield process, match.group(1), banner
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=10)
-        process.stdout.close()
-        process.stderr.close()
+from tests.support.serve import serve
 
 
 def post_seed(url: str, public_key: str, secret_key: str) -> httpx.Response:

@@ -12,8 +12,9 @@ its snapshots, with no ``ignore=``), then five fresh runs comparing — four ser
 ``-n 2`` — each with new ids, times and ports. The shell's ``LANGFUSE_*`` variables point at
 a listener standing for the real Langfuse, which must never see a connection.
 
-``vercel_ai`` is a JavaScript app and suite (the Vercel AI SDK through ``@langfuse/otel``)
-against a mockfuse server, as suites in other languages use one.
+``vercel_ai`` (the Vercel AI SDK through ``@langfuse/otel``) and ``js_current`` (the current
+Langfuse JS SDK) are JavaScript apps and suites against ``mockfuse serve``, as suites in other
+languages use it, sharing ``shared_js/mockfuse.cjs``.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from pathlib import Path
 
 import pytest
 
-from mockfuse.server import MockfuseServer
 from tests.support.client_envs import client_node_modules, client_python
+from tests.support.serve import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SUITES = ROOT / "tests" / "downstream"
@@ -160,19 +161,27 @@ def test_a_downstream_suite_passes_serial_and_under_xdist(run, tmp_path, real_la
     assert real_langfuse.connections == 0
 
 
+# JavaScript suites: folder -> how many tests pass in a run, how many snapshot files it writes.
+JS_SUITES = {"vercel_ai": (5, 2), "js_current": (5, 3)}
+
+
 @pytest.mark.clients
-def test_the_vercel_ai_sdk_suite_passes_serial_and_side_by_side(tmp_path):
-    """A JavaScript suite against a mockfuse server, as a suite in another language uses
-    one: node's own test runner, a key per test file, the admin API to forget and read a
-    key's captures, and ``mockfuse check`` for its snapshot files."""
-    folder = shutil.copytree(SUITES / "vercel_ai", tmp_path / "vercel_ai")
-    with MockfuseServer() as server:
+@pytest.mark.parametrize("suite", JS_SUITES)
+def test_a_javascript_suite_passes_serial_and_side_by_side(suite, tmp_path):
+    """A JavaScript suite against ``mockfuse serve``, as a suite in another language uses it:
+    node's own test runner, a key per test file, the admin API to forget and read a key's
+    captures, and ``mockfuse check`` for its snapshot files, written once and then compared
+    in five fresh runs (the last two files side by side)."""
+    tests, files = JS_SUITES[suite]
+    folder = shutil.copytree(SUITES / suite, tmp_path / suite)
+    shutil.copy(SUITES / "shared_js" / "mockfuse.cjs", folder / "mockfuse.cjs")
+    with serve() as (_, url, _banner):
         env = {
             **os.environ,
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-            "NODE_PATH": str(client_node_modules("vercel_ai")),
-            "LANGFUSE_BASE_URL": server.url,
-            "LANGFUSE_SECRET_KEY": "sk-lf-vercel-suite",
+            "NODE_PATH": str(client_node_modules(suite)),
+            "LANGFUSE_BASE_URL": url,
+            "LANGFUSE_SECRET_KEY": f"sk-lf-{suite}",
         }
 
         def node_test(concurrency: int, **extra: str) -> str:
@@ -190,7 +199,9 @@ def test_the_vercel_ai_sdk_suite_passes_serial_and_side_by_side(tmp_path):
 
         written = node_test(1, MOCKFUSE_UPDATE="1")
         snapshots = sorted((folder / "snapshots").rglob("*.json"))
-        assert len(snapshots) == 2, written
-        for output in (node_test(1), node_test(2)):
-            assert "# pass 5" in output, output
+        assert len(snapshots) == files, written
+        for concurrency in (1,) * SERIAL_COMPARISONS + (2,):
+            output = node_test(concurrency)
+            assert f"# pass {tests}" in output, output
+            assert "mockfuse: captures match" in output, output
         assert sorted((folder / "snapshots").rglob("*.json")) == snapshots
