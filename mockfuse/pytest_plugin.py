@@ -30,8 +30,14 @@ import pytest
 from mockfuse.snapshot.session import SnapshotRecorder, SnapshotsOfTest
 from mockfuse.snapshot.volatile import VolatileValues
 from mockfuse.testing.cloud_guard import CloudGuard, blocked_message
+from mockfuse.testing.rejection_report import (
+    REJECTION_MODES,
+    MockfuseRejectionWarning,
+    rejections_message,
+)
 
 if TYPE_CHECKING:
+    from mockfuse.capture.rejections import Rejection
     from mockfuse.capture.windows import Window
     from mockfuse.server import MockfuseServer
     from mockfuse.testing.tenant import MockfuseTenant
@@ -130,6 +136,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "rules: each match (its first group, if it has one) becomes an <id:n> placeholder",
     )
     parser.addini(
+        "mockfuse_rejections",
+        default="fail",
+        help="what a test whose clients sent data mockfuse rejected (207 errors, 4xx answers "
+        "to writes, unreadable spans, failed media uploads) gets at teardown: fail (default), "
+        "warn or ignore",
+    )
+    parser.addini(
         "mockfuse_block_cloud",
         type="bool",
         default=True,
@@ -155,6 +168,16 @@ def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "mockfuse_expect_rejections(*reasons): rejections this test provokes on purpose "
+        "(patterns of their reasons; any, with none given) do not fail it",
+    )
+    if config.getini("mockfuse_rejections") not in REJECTION_MODES:
+        raise pytest.UsageError(
+            f"mockfuse_rejections must be one of {', '.join(REJECTION_MODES)}, "
+            f"not {config.getini('mockfuse_rejections')!r}"
+        )
     update = config.getoption("mockfuse_update") or (
         os.environ.get("MOCKFUSE_UPDATE", "").lower() in TRUTHY
     )
@@ -207,15 +230,23 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
         yield  # every fixture's teardown first: an app fixture may still send as it closes
     finally:
         tenant = item.stash.get(TENANT, None)
+        rejected: list[Rejection] = []
+        tree = ""
         if tenant is not None:
             from mockfuse.testing.client_flush import flush_clients
 
             flush_clients()
+            rejected = tenant.unexpected_rejections()
+            if rejected and item.config.getini("mockfuse_rejections") == "warn":
+                item.warn(MockfuseRejectionWarning(rejections_message(rejected)))
+            tree = tenant.tree() if rejected else ""
             tenant.close()
     guard = item.config.stash.get(CLOUD_GUARD, None)
-    blocked = guard.take() if guard is not None else []
-    if blocked:
-        pytest.fail("\n".join(blocked_message(host) for host in blocked), pytrace=False)
+    failures = [blocked_message(host) for host in (guard.take() if guard is not None else [])]
+    if rejected and item.config.getini("mockfuse_rejections") == "fail":
+        failures.append(rejections_message(rejected, tree))
+    if failures:
+        pytest.fail("\n\n".join(failures), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -241,6 +272,8 @@ def mockfuse(
         mockfuse_server.url, mockfuse_server.services, window, SESSION_SECRET_KEY
     )
     tenant.snapshots = SnapshotsOfTest(request.config.stash[RECORDER], node.nodeid)
+    for mark in node.iter_markers("mockfuse_expect_rejections"):
+        tenant.expect_rejections(*mark.args)
     node.stash[TENANT] = tenant
     if session.points_environment:
         yield tenant

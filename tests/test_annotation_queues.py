@@ -11,6 +11,7 @@ from tests.support.http import post_json
 
 
 @pytest.mark.clients
+@pytest.mark.mockfuse_expect_rejections()
 def test_sdk_5_manages_queues_and_their_items(mockfuse):
     seen = json.loads(run_client("lf5", "lf5_annotation_queues_workload.py", mockfuse.env).stdout)
     assert seen == {
@@ -27,6 +28,7 @@ def test_sdk_5_manages_queues_and_their_items(mockfuse):
     }
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_queue_bodies_are_held_to_langfuses_strict_schemas(mockfuse):
     config = post_json(
         mockfuse, "/api/public/score-configs", {"name": "q", "dataType": "NUMERIC"}

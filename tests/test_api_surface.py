@@ -74,6 +74,7 @@ NOT_SERVED = [
 
 
 @pytest.mark.parametrize(("path", "method"), NOT_SERVED)
+@pytest.mark.mockfuse_expect_rejections()
 def test_a_route_not_served_gets_mockfuses_404_and_is_logged(mockfuse, path, method):
     url_path = concrete(path)
     response = httpx.request(
@@ -85,6 +86,7 @@ def test_a_route_not_served_gets_mockfuses_404_and_is_logged(mockfuse, path, met
 
 
 @pytest.mark.parametrize(("path", "method"), listed_methods("served"))
+@pytest.mark.mockfuse_expect_rejections()
 def test_every_method_listed_as_served_is_answered(mockfuse, path, method):
     response = httpx.request(
         method, mockfuse.url + concrete(path), headers=auth_headers(mockfuse), json={}

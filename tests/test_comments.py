@@ -13,6 +13,7 @@ COMMENTS = "/api/public/comments"
 
 
 @pytest.mark.clients
+@pytest.mark.mockfuse_expect_rejections()
 def test_sdk_5_comments_on_what_it_sent_and_reads_them_back(mockfuse):
     seen = json.loads(run_client("lf5", "lf5_comments_workload.py", mockfuse.env).stdout)
     assert seen == {
@@ -28,6 +29,7 @@ def test_sdk_5_comments_on_what_it_sent_and_reads_them_back(mockfuse):
     )
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_a_comment_on_a_prompt_and_the_schemas_strictness(mockfuse):
     post_json(mockfuse, "/api/public/prompts", {"name": "p", "prompt": "Hi", "isActive": True})
     prompt_id = get(mockfuse, "/api/public/prompts", name="p").json()["id"]

@@ -123,6 +123,7 @@ def test_items_are_listed_newest_first_with_paging_and_filters(mockfuse):
     assert item["datasetName"] == "qa"
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_unknown_names_get_langfuses_404(mockfuse):
     make_dataset(mockfuse)
     not_found = {"error": "LangfuseNotFoundError"}
@@ -139,6 +140,7 @@ def test_unknown_names_get_langfuses_404(mockfuse):
     assert mockfuse.requests[-1].body == {"datasetName": "nope"}  # logged as sent
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_an_item_id_belongs_to_one_dataset(mockfuse):
     make_dataset(mockfuse)
     make_dataset(mockfuse, "other")
@@ -191,6 +193,7 @@ def test_a_run_item_naming_only_an_observation_is_linked_to_its_trace(mockfuse):
         ({"runName": 5, "datasetItemId": "item", "traceId": "t"}, 400),
     ],
 )
+@pytest.mark.mockfuse_expect_rejections()
 def test_run_items_langfuse_refuses_are_refused_alike(mockfuse, payload, status):
     make_dataset(mockfuse)
     make_item(mockfuse, id="item")
@@ -352,6 +355,7 @@ def test_run_ids_are_langfuses_stable_experiment_ids():
     )
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_a_run_item_body_is_strict_and_takes_the_dataset_version(mockfuse):
     make_dataset(mockfuse)
     make_item(mockfuse, id="item")

@@ -59,6 +59,7 @@ def test_wait_for_takes_a_predicate_over_the_tenant(mockfuse):
     assert waited is mockfuse
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_wait_for_times_out_saying_what_arrived(mockfuse):
     post_json(
         mockfuse,

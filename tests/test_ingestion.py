@@ -145,6 +145,7 @@ BAD_EVENTS = {
 
 
 @pytest.mark.parametrize("bad", list(BAD_EVENTS.values()), ids=list(BAD_EVENTS))
+@pytest.mark.mockfuse_expect_rejections()
 def test_a_bad_event_is_rejected_alone_and_its_neighbour_accepted(mockfuse, bad):
     good = event("trace-create", {"id": "good-trace", "name": "fine"}, event_id="good")
     response = post_json(mockfuse, INGESTION, {"batch": [bad, good]})
@@ -188,6 +189,7 @@ def test_events_of_every_type_are_accepted(mockfuse):
     assert types == Counter(["SPAN", "GENERATION", "EVENT", "EVENT", *(k.upper() for k in kinds)])
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_bearer_public_key_may_send_scores_only(mockfuse):
     batch = {
         "batch": [
@@ -263,6 +265,7 @@ def test_a_registered_public_key_with_another_secret_is_refused(mockfuse):
     ],
     ids=["malformed", "NaN", "array", "no batch", "batch object", "string", "not utf-8", "deep"],
 )
+@pytest.mark.mockfuse_expect_rejections()
 def test_a_request_that_is_not_a_batch_gets_400_with_json(mockfuse, body, error):
     response = post_raw(mockfuse, INGESTION, body)
     assert response.status_code == 400
@@ -271,6 +274,7 @@ def test_a_request_that_is_not_a_batch_gets_400_with_json(mockfuse, body, error)
     assert post_json(mockfuse, INGESTION, seed_batch()).status_code == 207
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_a_body_over_the_limit_gets_413_and_nothing_is_stored(mockfuse):
     padding = "x" * 4_800_000  # over Langfuse's 4.5 MB ingestion limit
     batch = {"batch": [event("trace-create", {"id": "big", "input": padding})]}

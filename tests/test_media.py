@@ -6,6 +6,7 @@ import base64
 import hashlib
 
 import httpx
+import pytest
 
 from tests.support.http import auth_headers, post_json
 
@@ -81,6 +82,7 @@ def test_bytes_that_do_not_match_their_hash_are_refused(mockfuse):
     )
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_bad_media_requests_get_400_and_unknown_media_404(mockfuse):
     assert (
         post_json(
@@ -95,6 +97,7 @@ def test_bad_media_requests_get_400_and_unknown_media_404(mockfuse):
     assert (missing.status_code, missing.json()["error"]) == (404, "LangfuseNotFoundError")
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_get_answers_by_the_clients_upload_report_as_langfuse_does(mockfuse):
     """Langfuse trusts the PATCH that reports the upload, not the blob store."""
     ask_upload(mockfuse)
@@ -151,6 +154,7 @@ def test_an_item_copied_from_a_resolved_item_keeps_its_media(mockfuse):
         assert httpx.get(shown["media"]["url"]).content == CONTENT
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_an_item_naming_media_never_uploaded_is_refused_and_not_stored(mockfuse):
     """Langfuse's validateDatasetItemMediaReferences (dataset-item-media.ts): media the
     project does not have, or whose upload was not reported done, makes the item a 400."""

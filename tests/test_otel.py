@@ -269,6 +269,7 @@ def _protobuf_with_ids(trace_id: bytes, span_id: bytes, parent: bytes = b"") -> 
         "version",
     ],
 )
+@pytest.mark.mockfuse_expect_rejections()
 def test_a_bad_export_gets_langfuses_400_and_stores_nothing(
     mockfuse, body, content_type, headers, error
 ):
@@ -289,6 +290,7 @@ def test_an_empty_export_is_fine(mockfuse):
     )
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_a_gzip_bomb_is_refused_without_inflating_it_all(mockfuse):
     bomb = gzip.compress(b"\0" * (80 * 1_048_576))  # 80 MiB of zeros, about 80 KB on the wire
     response = post_otlp(mockfuse, bomb, "application/x-protobuf", **{"Content-Encoding": "gzip"})
@@ -321,6 +323,7 @@ def test_one_score_answers_its_id(mockfuse):
     assert len(trace["scores"]) == 2
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_an_array_of_scores_answers_202_or_207_naming_the_rejected(mockfuse):
     first = {**SCORE, "id": "s-1"}
     second = {**SCORE, "id": "s-2", "value": "good", "dataType": "CATEGORICAL"}
@@ -337,6 +340,7 @@ def test_an_array_of_scores_answers_202_or_207_naming_the_rejected(mockfuse):
 @pytest.mark.parametrize(
     "payload", [{"traceId": "t"}, "score", {"name": "x", "value": True, "traceId": "t"}]
 )
+@pytest.mark.mockfuse_expect_rejections()
 def test_an_invalid_score_gets_400(mockfuse, payload):
     response = post_json(mockfuse, "/api/public/scores", payload)
     assert response.status_code == 400

@@ -155,6 +155,7 @@ def test_costs_keep_langfuses_twelve_decimal_places():
     assert calculated_costs({}, {"input_cached": 0.5}, None) == {"input_cached": 0.5}
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_the_models_api_lists_gets_replaces_and_deletes(mockfuse):
     headers = auth_headers(mockfuse)
     base = f"{mockfuse.url}/api/public/models"
@@ -218,6 +219,7 @@ def test_a_built_in_tier_on_a_model_parameter_prices_openais_priority_tier(mockf
     assert tiers == {"standard": "Standard", "priority": "Fast mode"}
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_a_non_default_tier_without_conditions_is_refused_as_langfuse_refuses_it(mockfuse):
     tiers = [
         {"name": "Standard", "isDefault": True, "priority": 0, "conditions": [],
@@ -245,6 +247,7 @@ def test_a_non_default_tier_without_conditions_is_refused_as_langfuse_refuses_it
         ["not", "an", "object"],
     ],
 )
+@pytest.mark.mockfuse_expect_rejections()
 def test_a_model_langfuse_would_refuse_gets_400(mockfuse, spec):
     response = post_json(mockfuse, "/api/public/models", spec)
     assert response.status_code == 400

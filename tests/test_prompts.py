@@ -70,6 +70,7 @@ def test_prompts_belong_to_their_tenant(mockfuse, mockfuse_server):
         other.close()
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_clients_create_versions(mockfuse):
     created = post_json(
         mockfuse,
@@ -116,6 +117,7 @@ def test_clients_create_versions(mockfuse):
         ),
     ],
 )
+@pytest.mark.mockfuse_expect_rejections()
 def test_prompts_langfuse_refuses_are_refused_with_its_words(mockfuse, spec, error):
     """Langfuse's CreatePromptSchema: what it refuses is a 400 naming the field, and nothing
     is stored."""
@@ -212,6 +214,7 @@ def test_sdks_manage_prompts_versions_labels_and_tags(mockfuse, mockfuse_server,
     )
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_update_prompt_refuses_unknown_versions_and_bad_labels(mockfuse):
     mockfuse.add_prompt("known", "hi")
     path = "/api/public/v2/prompts/known/versions"
@@ -243,6 +246,7 @@ def test_the_legacy_js_sdks_create_prompt_with_is_active_is_taken_as_production(
 
 
 @pytest.mark.clients
+@pytest.mark.mockfuse_expect_rejections()
 def test_sdk_deletes_prompts_by_version_label_or_name_as_langfuse_does(mockfuse):
     seen = json.loads(run_client("lf5", "lf5_prompt_delete_workload.py", mockfuse.env).stdout)
     assert seen == {
@@ -267,6 +271,7 @@ def test_sdk_deletes_prompts_by_version_label_or_name_as_langfuse_does(mockfuse)
     }
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_the_legacy_v1_prompts_route_answers_rows_with_is_active(mockfuse):
     created = post_json(
         mockfuse,

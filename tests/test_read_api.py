@@ -139,6 +139,7 @@ def test_the_read_api_needs_a_secret_key(captured):
     assert response.status_code == 401
 
 
+@pytest.mark.mockfuse_expect_rejections()
 def test_scores_listed_filtered_and_one_by_id(captured):
     post_json(
         captured,

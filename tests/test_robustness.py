@@ -11,6 +11,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -195,6 +196,7 @@ bodies = st.one_of(
         max_size=3,
     ),
 )
+@pytest.mark.mockfuse_expect_rejections()
 def test_no_request_gets_a_500_and_the_next_good_one_is_served(
     mockfuse, method, route, body, content_type, gzipped, authorization, query
 ):

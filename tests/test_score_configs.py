@@ -13,6 +13,7 @@ INGESTION = "/api/public/ingestion"
 
 
 @pytest.mark.clients
+@pytest.mark.mockfuse_expect_rejections()
 def test_sdk_5_makes_reads_and_changes_configs_and_its_scores_are_held_to_them(mockfuse):
     seen = json.loads(run_client("lf5", "lf5_score_configs_workload.py", mockfuse.env).stdout)
     against = "Ingested score body not valid against provided config: "

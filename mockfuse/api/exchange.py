@@ -146,6 +146,7 @@ class Exchange:
             note,
             carries,
             make,
+            faulted=self.fault is not None and self.fault.stores_nothing,
         )
         self.services.store.admit(arrival, self.tenant, placement)
 
@@ -255,6 +256,7 @@ class Exchange:
 
     def answer_fault(self, rule: FaultRule) -> web.Response:
         """Answer as ``rule`` says, storing nothing: a status, a malformed body, or no answer."""
+        self.fault = rule
         note = rule.describe()
         try:  # the log still shows what the client sent, so a test can compare its retry
             body = parse_json(self.body_within(LARGEST_BODY))

@@ -69,6 +69,8 @@ class CapturedRequest:
     status: int
     kept_response: KeptJson
     note: str | None = None
+    # Whether a fault rule the test set (``mockfuse.fail``) gave the answer.
+    faulted: bool = False
 
     @property
     def body(self) -> Any:
@@ -104,6 +106,7 @@ class CapturedRequest:
             "status": self.status,
             "response": self.response,
             "note": self.note,
+            "faulted": self.faulted,
         }
 
 
@@ -169,6 +172,7 @@ class Arrival:
     make: Make
     # Numbered by the store as it admits the request.
     seq: int = 0
+    faulted: bool = False
 
     def made_now(self) -> tuple[Arrival, Made]:
         """This arrival with its events made (for a journal, or to place them in test
@@ -193,6 +197,7 @@ class Arrival:
             len(events),
             made(events),
             self.seq,
+            self.faulted,
         )
 
     def settle(self) -> tuple[CapturedRequest, Sequence[StoredEvent]]:
@@ -211,6 +216,7 @@ class Arrival:
             status=self.status,
             kept_response=self.response if result.response is None else result.response,
             note=result.note or self.note,
+            faulted=self.faulted,
         )
         return request, result.events
 

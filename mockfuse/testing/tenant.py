@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from mockfuse.capture.faults import FaultRule
+from mockfuse.capture.rejections import Rejection, rejections
 from mockfuse.capture.requests import CapturedRequest
 from mockfuse.capture.windows import Window
 from mockfuse.langfuse.auth import basic_authorization
@@ -84,6 +85,9 @@ class MockfuseTenant:
         self._store = services.store
         self._since = window.opened if window is not None else time.time()
         self._separate: list[MockfuseTenant] = []
+        # Rejections the test declared (``expect_rejections``): patterns of their reasons;
+        # None when it declared none, an empty tuple when it declared any.
+        self._expected_rejections: tuple[re.Pattern[str], ...] | None = None
         # Set by the pytest plugin: where this test's snapshot files are and how they are kept.
         self.snapshots: SnapshotsOfTest | None = None
 
@@ -189,6 +193,36 @@ class MockfuseTenant:
     @property
     def scores(self) -> list[Entity]:
         return self._store.scores(self.tenant)
+
+    @property
+    def rejections(self) -> list[Rejection]:
+        """What mockfuse refused of the data this tenant's clients sent (its tenants from
+        ``new_tenant`` too): each per-event error of a 207, each write answered 4xx or 5xx
+        (401 and 403 aside), spans of an export it could not read, media uploads reported
+        failed; not what a fault rule (``fail``) refused on purpose."""
+        mine = [self, *self._separate]
+        return [rejection for tenant in mine for rejection in rejections(tenant.requests)]
+
+    def expect_rejections(self, *reasons: str) -> None:
+        """Declare rejections this test provokes on purpose: those whose reason (or what was
+        rejected) a pattern of ``reasons`` finds, or any with no pattern given, do not fail
+        it at teardown."""
+        patterns = tuple(re.compile(reason) for reason in reasons)
+        known = self._expected_rejections
+        self._expected_rejections = (
+            () if not patterns or known == () else (*(known or ()), *patterns)
+        )
+
+    def unexpected_rejections(self) -> list[Rejection]:
+        """``rejections`` less those the test declared with ``expect_rejections``."""
+        expected = self._expected_rejections
+        if expected == ():
+            return []
+        return [
+            rejection
+            for rejection in self.rejections
+            if not any(pattern.search(rejection.describe()) for pattern in expected or ())
+        ]
 
     def tree(self) -> str:
         """This tenant's traces at a glance: one line a trace and one an observation (type,
