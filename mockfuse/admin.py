@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 from aiohttp import web
 
 from mockfuse.api.exchange import SERVICES, parse_json
 from mockfuse.capture.faults import rule_from_spec
+from mockfuse.capture.rejections import rejections
 from mockfuse.capture.services import Services
 from mockfuse.langfuse.prompts import PromptError, prompt_from_spec
 from mockfuse.snapshot import VIEWS, normalized_snapshot
@@ -108,6 +110,19 @@ async def list_observations(request: web.Request) -> web.Response:
 @routes.get(f"{PREFIX}/scores")
 async def list_scores(request: web.Request) -> web.Response:
     return _listing(request, lambda services, key: services.store.scores(key))
+
+
+@routes.get(f"{PREFIX}/rejections")
+async def list_rejections(request: web.Request) -> web.Response:
+    """What mockfuse rejected of the data clients sent (``mockfuse.capture.rejections``): a
+    suite in another language checks its key has none, as the pytest fixture does."""
+    return _listing(
+        request,
+        lambda services, key: [
+            {**asdict(rejection), "description": rejection.describe()}
+            for rejection in rejections(services.store.requests(key))
+        ],
+    )
 
 
 @routes.get(f"{PREFIX}/tenants")

@@ -139,3 +139,19 @@ def test_delete_faults_clears_a_tenants_rules(mockfuse):
     mockfuse.fail(503, times=5)
     httpx.delete(f"{mockfuse.url}/_mockfuse/faults", params={"tenant": mockfuse.tenant})
     assert post_json(mockfuse, INGESTION, seed_batch()).status_code == 207
+
+
+@pytest.mark.mockfuse_expect_rejections()
+def test_rejections_name_each_rejected_event_with_its_reason(mockfuse):
+    bad = {"traceId": "t-1", "name": "ok", "value": 2, "dataType": "BOOLEAN"}
+    batch = [
+        {"id": "e-1", "type": "trace-create", "timestamp": "2026-12-06T10:00:00Z", "body": {}},
+        {"id": "e-2", "type": "score-create", "timestamp": "2026-12-06T10:00:00Z", "body": bad},
+    ]
+    post_json(mockfuse, "/api/public/ingestion", {"batch": batch})
+    answer = httpx.get(f"{mockfuse.url}/_mockfuse/rejections", params={"tenant": mockfuse.tenant})
+    [rejection] = answer.json()["data"]
+    assert (rejection["what"], rejection["status"]) == ("event e-2 (score-create)", 207)
+    assert "for data type BOOLEAN" in rejection["reason"]
+    assert rejection["description"] == mockfuse.rejections[0].describe()
+    assert rejection["tenant"] == mockfuse.tenant

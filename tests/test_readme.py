@@ -180,6 +180,7 @@ def test_the_quickstart_serve_command_works_on_a_fresh_copy(tmp_path):
     ("client_env", "examples", "tests"),
     [
         ("lf5", {"test_app.py": "lf5-observe"}, 2),
+        ("lf5", {"test_app.py": "rejections"}, 2),
         ("lf2", {"test_app.py": "litellm-callback"}, 2),
         ("lf2", {"test_app.py": "autostart-test", "pytest.ini": "autostart-ini"}, 1),
         ("langchain5", {"test_app.py": "langchain-sdk5", "pytest.ini": "autostart-ini"}, 1),

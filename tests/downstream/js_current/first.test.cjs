@@ -1,12 +1,13 @@
 const assert = require("node:assert/strict");
-const { after, beforeEach, test } = require("node:test");
+const { after, afterEach, beforeEach, test } = require("node:test");
 
 // One key a test file (node --test runs files in processes of their own, side by side).
 const KEY = (process.env.LANGFUSE_PUBLIC_KEY = "pk-lf-js-first");
 const { answer, flush, shutdown } = require("./app.cjs");
-const { checkSnapshot, forget, traces } = require("./mockfuse.cjs");
+const { assertNothingRejected, checkSnapshot, forget, traces } = require("./mockfuse.cjs");
 
 beforeEach(() => forget(KEY));
+afterEach(() => assertNothingRejected(KEY));
 after(shutdown);
 
 test("a question is a trace with its retrieval, a priced generation and a score", async () => {

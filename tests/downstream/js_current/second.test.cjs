@@ -1,11 +1,12 @@
 const assert = require("node:assert/strict");
-const { after, beforeEach, test } = require("node:test");
+const { after, afterEach, beforeEach, test } = require("node:test");
 
 const KEY = (process.env.LANGFUSE_PUBLIC_KEY = "pk-lf-js-second");
 const { answer, flush, shutdown } = require("./app.cjs");
-const { checkSnapshot, forget, traces } = require("./mockfuse.cjs");
+const { assertNothingRejected, checkSnapshot, forget, traces } = require("./mockfuse.cjs");
 
 beforeEach(() => forget(KEY));
+afterEach(() => assertNothingRejected(KEY));
 after(shutdown);
 
 test("questions asked at once are traces of their own", async () => {

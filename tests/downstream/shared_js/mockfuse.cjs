@@ -1,6 +1,6 @@
 // What a JavaScript suite needs of `mockfuse serve`: its admin API (forget a key's captures,
-// read its traces as Langfuse shows them) and `mockfuse check` for snapshot files
-// (MOCKFUSE_UPDATE=1 writes them).
+// read its traces as Langfuse shows them, fail on data it rejected) and `mockfuse check` for
+// snapshot files (MOCKFUSE_UPDATE=1 writes them).
 const { execFileSync } = require("node:child_process");
 const path = require("node:path");
 
@@ -20,6 +20,13 @@ async function traces(publicKey, { atLeast = 1, timeoutMs = 10000 } = {}) {
   }
 }
 
+// Nothing dropped silently: a test fails when mockfuse rejected what its clients sent.
+async function assertNothingRejected(publicKey) {
+  const answer = await fetch(`${url}/_mockfuse/rejections?public_key=${publicKey}`);
+  const { data } = await answer.json();
+  if (data.length) throw new Error(`mockfuse rejected:\n${data.map((r) => r.description).join("\n")}`);
+}
+
 function checkSnapshot(publicKey, name) {
   const file = path.join(__dirname, "snapshots", `${name}.json`);
   const update = process.env.MOCKFUSE_UPDATE ? ["--update"] : [];
@@ -27,4 +34,4 @@ function checkSnapshot(publicKey, name) {
   execFileSync("mockfuse", args, { stdio: "inherit" });
 }
 
-module.exports = { checkSnapshot, forget, traces };
+module.exports = { assertNothingRejected, checkSnapshot, forget, traces };

@@ -1,12 +1,13 @@
 const assert = require("node:assert/strict");
-const { beforeEach, test } = require("node:test");
+const { afterEach, beforeEach, test } = require("node:test");
 
 // One key a test file (node --test runs files in processes of their own, side by side).
 const KEY = (process.env.LANGFUSE_PUBLIC_KEY = "pk-lf-vercel-first");
 const { forecast, processor } = require("./app.cjs");
-const { checkSnapshot, forget, traces } = require("./mockfuse.cjs");
+const { assertNothingRejected, checkSnapshot, forget, traces } = require("./mockfuse.cjs");
 
 beforeEach(() => forget(KEY));
+afterEach(() => assertNothingRejected(KEY));
 
 test("a tool loop is a span with two priced generations and the tool", async () => {
   assert.equal(await forecast("Weather in Paris?"), "It is sunny.");

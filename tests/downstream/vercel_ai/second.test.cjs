@@ -1,11 +1,12 @@
 const assert = require("node:assert/strict");
-const { beforeEach, test } = require("node:test");
+const { afterEach, beforeEach, test } = require("node:test");
 
 const KEY = (process.env.LANGFUSE_PUBLIC_KEY = "pk-lf-vercel-second");
 const { processor, summarize } = require("./app.cjs");
-const { checkSnapshot, forget, traces } = require("./mockfuse.cjs");
+const { assertNothingRejected, checkSnapshot, forget, traces } = require("./mockfuse.cjs");
 
 beforeEach(() => forget(KEY));
+afterEach(() => assertNothingRejected(KEY));
 
 test("a plain call is one generation under its span", async () => {
   const answer = await summarize("Summarize Langfuse.");
