@@ -103,7 +103,7 @@ def test_the_fixture_example_passes_with_the_real_sdk_and_fails_as_readme_shows(
     )
     failed = pytest_run()
     assert failed.returncode == 1
-    # Below the details, the test's traces at a glance (mockfuse.tree()).
+    # Above the details, the test's traces at a glance (mockfuse.tree()).
     assert "The test's traces:" in failed.stdout
     assert "GENERATION 'llm-call'  gpt-4o  input 12, output 8" in failed.stdout
     shown = fenced_after("A failure reads like this:")

@@ -401,8 +401,10 @@ class MockfuseTenant:
                 name, self.snapshot(view, ignore=ignore, keep=keep, volatile=volatile)
             )
         except AssertionError as failure:
-            # What arrived, at a glance, above the details of what changed.
-            raise AssertionError(f"{failure}\n\nThe test's traces:\n{self.tree()}") from None
+            # What arrived, at a glance, under the first line and above the details.
+            first, _, details = str(failure).partition("\n")
+            tree = f"The test's traces:\n{self.tree()}"
+            raise AssertionError(f"{first}\n\n{tree}\n\n{details}") from None
 
     # -- prompts ---------------------------------------------------------------------------
 
