@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -25,6 +26,8 @@ def post_seed(url: str, public_key: str, secret_key: str) -> httpx.Response:
 
 
 # uvloop is what ``serve`` runs on when installed (the ``fast`` extra); asyncio's loop otherwise.
+ROOT = Path(__file__).resolve().parent.parent
+
 LOOPS = {"uvloop": {"MOCKFUSE_NO_UVLOOP": ""}, "asyncio": {"MOCKFUSE_NO_UVLOOP": "1"}}
 
 
@@ -50,6 +53,20 @@ def test_serve_prints_its_url_and_env_and_stops_cleanly_on_a_signal(stop_signal,
         process.send_signal(stop_signal)
         assert process.wait(timeout=10) == 0
         assert "mockfuse stopped" in process.stdout.read()
+
+
+def test_serve_answers_alike_where_msgspec_and_uvloop_cannot_be_imported(tmp_path):
+    """A platform without their wheels (uvloop has none for Windows) runs the pure-Python
+    paths: asyncio's loop, and every batch judged event by event."""
+    blocker = "import sys\nsys.modules['msgspec'] = None\nsys.modules['uvloop'] = None\n"
+    (tmp_path / "sitecustomize.py").write_text(blocker)
+    env = {"PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
+    with serve(env=env) as (_, url, banner):
+        assert "event loop: asyncio\n" in "".join(banner)
+        answer = post_seed(url, "pk-lf-local", "sk-lf-local")
+        assert (answer.status_code, answer.json()["errors"]) == (207, [])
+        events = httpx.get(url + "/_mockfuse/events", params={"public_key": "pk-lf-local"}).json()
+        assert len(events["data"]) == 2
 
 
 def test_serve_freezes_the_heap_before_it_listens():
