@@ -1,0 +1,195 @@
+"""A user's suite, whole process, three ways in one run: N tests of an SDK 5.x ``@observe`` app
+(three spans and a score a test, ``flush()`` and then, with the fixture, ``wait_for``), in
+one pytest process as a user's suite runs in the client environment of ``tests/clients/lf5``:
+
+- ``fixture``: the tests use the ``mockfuse`` fixture;
+- ``bare``: the same tests (no fixture, no mockfuse plugin) exporting to a bare aiohttp
+  server in another process that only decodes each export and answers as mockfuse does;
+- ``disabled``: the same tests with Langfuse's tracing switched off (what the app costs alone).
+
+Runs alternate, each a fresh ``python -m pytest``, timed whole (wall clock, from spawn to
+exit). Printed: the medians, fixture over bare, the session server's start in a fresh
+interpreter (imports included) and the per-test cost the fixture adds beyond it.
+
+    .venv/bin/python bench/user_suite.py [--tests 200] [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from side_by_side import free_port, wait_until_listening
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.client_envs import client_python  # noqa: E402
+
+APP = """
+from langfuse import get_client, observe
+
+
+@observe(name="lookup")
+def lookup(question):
+    return [f"doc about {question}"]
+
+
+@observe(name="reply", as_type="generation")
+def reply(question, docs):
+    get_client().update_current_generation(model="gpt-4o-mini", usage_details={"input": 10, "output": 4})
+    return f"answer to {question}"
+
+
+@observe(name="ask")
+def ask(question):
+    answer = reply(question, lookup(question))
+    get_client().score_current_trace(name="helpful", value=1.0)
+    return answer
+"""
+
+WITH_FIXTURE = """
+import pytest
+from langfuse import get_client
+
+from app import ask
+
+
+@pytest.mark.parametrize("number", range({tests}))
+def test_ask(mockfuse, number):
+    assert ask(f"question {{number}}") == f"answer to question {{number}}"
+    get_client().flush()
+    mockfuse.wait_for(predicate=lambda m: len(m.observations) == 3 and len(m.scores) == 1)
+"""
+
+WITHOUT_FIXTURE = """
+import pytest
+from langfuse import get_client
+
+from app import ask
+
+
+@pytest.mark.parametrize("number", range({tests}))
+def test_ask(number):
+    assert ask(f"question {{number}}") == f"answer to question {{number}}"
+    get_client().flush()
+"""
+
+# Decodes each export as mockfuse checks it and answers what mockfuse answers: 200 ``{}`` to
+# an export, 202 to SDK 5.x's array of scores.
+BARE_SERVER = """
+import json, sys
+from aiohttp import web
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
+
+async def traces(request):
+    ExportTraceServiceRequest().ParseFromString(await request.read())
+    return web.json_response({})
+
+
+async def scores(request):
+    json.loads(await request.read())
+    return web.json_response({"message": "Accepted"}, status=202)
+
+
+app = web.Application(client_max_size=64_000_000)
+app.router.add_post("/api/public/otel/v1/traces", traces)
+app.router.add_post("/api/public/scores", scores)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None)
+"""
+
+SERVER_START = """
+import time
+start = time.perf_counter()
+from mockfuse import MockfuseServer
+with MockfuseServer() as server:
+    print(time.perf_counter() - start)
+"""
+
+
+def timed(command: list[str], folder: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(done.stdout + done.stderr)
+    return took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--tests", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    python = str(client_python("lf5"))
+    base_env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "PYTHONPATH": str(ROOT),
+    }
+    pytest_command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
+    with tempfile.TemporaryDirectory() as work:
+        folders = {name: Path(work) / name for name in ("fixture", "bare", "disabled")}
+        for name, folder in folders.items():
+            folder.mkdir()
+            (folder / "app.py").write_text(APP)
+            suite = WITH_FIXTURE if name == "fixture" else WITHOUT_FIXTURE
+            (folder / "test_app.py").write_text(suite.format(tests=args.tests))
+            (folder / "pytest.ini").write_text("[pytest]\n")
+        (Path(work) / "bare_server.py").write_text(BARE_SERVER)
+        port = free_port()
+        bare = subprocess.Popen([python, str(Path(work) / "bare_server.py"), str(port)])
+        try:
+            wait_until_listening(port)
+            keys = {"LANGFUSE_PUBLIC_KEY": "pk-lf-bench", "LANGFUSE_SECRET_KEY": "sk-lf-bench"}
+            url = f"http://127.0.0.1:{port}"
+            ways = {
+                "fixture": ([*pytest_command, "-p", "mockfuse.pytest_plugin"], base_env),
+                "bare": (
+                    pytest_command,
+                    {**base_env, **keys, "LANGFUSE_BASE_URL": url, "LANGFUSE_HOST": url},
+                ),
+                "disabled": (
+                    pytest_command,
+                    {**base_env, **keys, "LANGFUSE_TRACING_ENABLED": "false"},
+                ),
+            }
+            timings: dict[str, list[float]] = {name: [] for name in ways}
+            starts: list[float] = []
+            for _ in range(args.runs):
+                for name, (command, env) in ways.items():
+                    timings[name].append(timed(command, folders[name], env))
+                started = subprocess.run(
+                    [python, "-c", SERVER_START], env=base_env, capture_output=True, text=True
+                )
+                starts.append(float(started.stdout.strip()))
+        finally:
+            bare.terminate()
+            bare.wait()
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    start = statistics.median(starts)
+    print(f"{args.tests} tests, whole process, wall clock, medians of {args.runs} runs:")
+    for name, value in medians.items():
+        print(f"  {name:<9} {value:6.2f} s")
+    paired = statistics.median(
+        f / b for f, b in zip(timings["fixture"], timings["bare"], strict=True)
+    )
+    print(
+        f"fixture / bare: {medians['fixture'] / medians['bare']:.2f} (paired {paired:.2f}); "
+        f"server start {start * 1000:.0f} ms in a fresh interpreter; the fixture adds "
+        f"{(medians['fixture'] - medians['bare'] - start) / args.tests * 1000:.2f} ms a test "
+        "beyond it"
+    )
+
+
+if __name__ == "__main__":
+    main()
