@@ -43,7 +43,8 @@ def lookup(question):
 
 @observe(name="reply", as_type="generation")
 def reply(question, docs):
-    get_client().update_current_generation(model="gpt-4o-mini", usage_details={"input": 10, "output": 4})
+    usage = {"input": 10, "output": 4}
+    get_client().update_current_generation(model="gpt-4o-mini", usage_details=usage)
     return f"answer to {question}"
 
 
