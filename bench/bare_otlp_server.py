@@ -1,7 +1,8 @@
-"""The floor for OTLP throughput: an aiohttp handler that only decodes the export into the
-proto object (aiohttp inflates the gzip body itself) and answers 200 {}, as mockfuse answers,
-storing nothing. Usage: bare_otlp_server.py PORT"""
+"""The floor for OTLP: an aiohttp handler that only decodes the export (aiohttp inflates a
+gzip body itself), into the proto object or, for OTLP/JSON, with ``json.loads``, and answers
+200 {}, as mockfuse answers, storing nothing. Usage: bare_otlp_server.py PORT"""
 
+import json
 import sys
 
 from aiohttp import web
@@ -9,7 +10,11 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 
 
 async def traces(request: web.Request) -> web.Response:
-    ExportTraceServiceRequest().ParseFromString(await request.read())
+    body = await request.read()
+    if "json" in request.headers.get("Content-Type", ""):
+        json.loads(body)
+    else:
+        ExportTraceServiceRequest().ParseFromString(body)
     return web.json_response({})
 
 

@@ -21,7 +21,7 @@ from timing import median_seconds
 
 from mockfuse.api.exchange import LARGEST_BODY, gunzip
 from mockfuse.langfuse.otel.mapping import export_events
-from mockfuse.langfuse.otel.spans import check_protobuf
+from mockfuse.langfuse.otel.spans import check_protobuf, spans_from_protobuf
 
 SPANS = 512
 ATTRIBUTES = {
@@ -72,7 +72,7 @@ def main() -> None:
         check_protobuf(gunzip(body, LARGEST_BODY))
 
     def mapped() -> None:
-        export_events(gunzip(body, LARGEST_BODY), None)
+        export_events(spans_from_protobuf(gunzip(body, LARGEST_BODY)))
 
     def every_field_read() -> None:
         request = ExportTraceServiceRequest()

@@ -280,6 +280,23 @@ def test_a_bad_export_gets_langfuses_400_and_stores_nothing(
     assert post_otlp(mockfuse, json.dumps(langfuse_js_export()).encode()).status_code == 200
 
 
+@pytest.mark.mockfuse_expect_rejections("its events could not be made")
+def test_a_string_deep_inside_that_is_not_utf_8_is_a_rejection_not_a_400(mockfuse):
+    """An export is answered once its structure and ids are checked; the rest is decoded when
+    its spans are read. A string attribute that is not UTF-8 (which no SDK sends), refused
+    by Langfuse with a 400, is then reported as the export's rejection."""
+    request = ExportTraceServiceRequest()
+    span = request.resource_spans.add().scope_spans.add().spans.add()
+    span.trace_id, span.span_id, span.name = b"\x01" * 16, b"\x02" * 8, "chat"
+    attribute = span.attributes.add()
+    attribute.key, attribute.value.string_value = "note", "MARKER"
+    body = request.SerializeToString().replace(b"MARKER", b"\xff\xfeRKER")
+    assert post_otlp(mockfuse, body, "application/x-protobuf").status_code == 200
+    assert mockfuse.events == []
+    [rejection] = mockfuse.rejections
+    assert rejection.what == "spans of the export"
+
+
 def test_an_empty_export_is_fine(mockfuse):
     assert post_otlp(mockfuse, b"{}").json() == {}
     assert (

@@ -28,6 +28,7 @@ from mockfuse.langfuse.otel.mapping import export_events
 from mockfuse.langfuse.otel.spans import (
     InvalidExport,
     Span,
+    check_json,
     check_protobuf,
     spans_from_json,
     spans_from_protobuf,
@@ -38,12 +39,19 @@ routes = Routes()
 MAX_INGESTION_VERSION = 4
 
 
+# What every export is answered: exporters read only the status.
+ANSWER = encode_json({})
+
+
+def _spans(body: bytes, protobuf: bool) -> list[Span]:
+    """The spans of an export, read from its bytes when its events are made or its log entry
+    is read: reading them for every export would cost an exporter more than decoding it."""
+    return spans_from_protobuf(body) if protobuf else spans_from_json(parse_json(body))
+
+
 def _logged(body: bytes, protobuf: bool) -> list[dict[str, Any]]:
-    """The spans of an export as the request log shows them: readable, ids in hex. Built
-    when the log is read, from the export's bytes: building them for every export would
-    cost more than decoding it."""
-    spans = spans_from_protobuf(body) if protobuf else spans_from_json(parse_json(body))
-    return [asdict(span) for span in spans]
+    """The spans of an export as the request log shows them: readable, ids in hex."""
+    return [asdict(span) for span in _spans(body, protobuf)]
 
 
 @routes.post("/api/public/otel/v1/traces", limit=LARGEST_BODY)
@@ -74,13 +82,12 @@ async def otel_traces(exchange: Exchange) -> web.Response:
                 raise
             except ValueError:
                 return exchange.answer(400, {"error": "Failed to parse OTel Protobuf Trace"})
-            spans: list[Span] | None = None  # read when the events are made
         elif "application/json" in content_type:
             try:
                 export = parse_json(body)
             except ValueError:
                 return exchange.answer(400, {"error": "Failed to parse OTel JSON Trace"})
-            spans = spans_from_json(export)
+            check_json(export)
         else:
             return exchange.answer(400, {"error": "Invalid content type"})
     except InvalidExport as error:
@@ -88,10 +95,8 @@ async def otel_traces(exchange: Exchange) -> web.Response:
 
     note = None
     if experiment_spans.MARK in body:  # rare: read the spans now, so experiments show at once
-        if spans is None:
-            spans = spans_from_protobuf(body)
         try:
-            read = experiment_spans.read_experiment_spans(spans)
+            read = experiment_spans.read_experiment_spans(_spans(body, protobuf))
         except Exception as error:  # as a mapping fault: noted, and the export still answered
             note = f"its experiment spans could not be read: {error!r}"
         else:
@@ -99,21 +104,24 @@ async def otel_traces(exchange: Exchange) -> web.Response:
             exchange.services.experiments.add(exchange.tenant, read.items)
 
     # Langfuse answers an export once it is checked and maps its spans in a worker, later;
-    # mockfuse maps them when the tenant is next read, so a busy exporter waits for no
-    # mapping. (A JSON export was read into spans to check it; a protobuf one is read again.)
+    # mockfuse reads and maps them when the tenant is next read, so a busy exporter waits
+    # for neither.
     logged = KeptJson(deferred=Deferred(partial(_logged, body, protobuf)))
-    answer = encode_json({})
+    seen_traces = exchange.services.seen_traces.of(exchange.tenant)
     return exchange.answer_later(
         200,
-        answer,
+        ANSWER,
         body=logged,
-        make=partial(_export_made, body, spans, exchange.services.seen_traces.of(exchange.tenant)),
+        make=partial(_export_made, body, protobuf, seen_traces),
         carries=0,  # an export's spans are counted once mapped
-        kept_answer=KeptJson(text=answer),
+        kept_answer=KEPT_ANSWER,
         note=note,
     )
 
 
-def _export_made(body: bytes, spans: list[Span] | None, seen_traces: set[str]) -> Made:
-    made = export_events(body, spans, seen_traces)
+KEPT_ANSWER = KeptJson(text=ANSWER)
+
+
+def _export_made(body: bytes, protobuf: bool, seen_traces: set[str]) -> Made:
+    made = export_events(_spans(body, protobuf), seen_traces)
     return Made(made.events, note=made.note, marks=made.marks)

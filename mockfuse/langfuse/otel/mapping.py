@@ -44,7 +44,7 @@ from mockfuse.langfuse.otel.observation_types import (
     meaningful,
     observation_type,
 )
-from mockfuse.langfuse.otel.spans import STATUS_ERROR, Span, spans_from_protobuf
+from mockfuse.langfuse.otel.spans import STATUS_ERROR, Span
 from mockfuse.langfuse.otel.tools import tools_into_input
 from mockfuse.langfuse.projection import Event, clean_environment
 from mockfuse.langfuse.timestamps import format_timestamp, parse_timestamp
@@ -563,14 +563,11 @@ class ExportEvents(NamedTuple):
     note: str | None
 
 
-def export_events(
-    body: bytes, spans: list[Span] | None, seen_traces: set[str] | None = None
-) -> ExportEvents:
-    read = spans if spans is not None else spans_from_protobuf(body)
+def export_events(spans: list[Span], seen_traces: set[str] | None = None) -> ExportEvents:
     accepted: list[Event] = []
     marks: list[Mark] = []
     rejected = 0
-    for event, span in _mapped(read, seen_traces):
+    for event, span in _mapped(spans, seen_traces):
         if envelope_issues(event):
             rejected += 1
             continue
