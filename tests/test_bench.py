@@ -26,3 +26,9 @@ def test_a_bench_script_starts(script):
     )
     assert done.returncode == 0, done.stderr
     assert "usage:" in done.stdout
+
+
+def test_every_bench_script_has_its_figures_in_the_benchmarks_doc():
+    doc = (BENCH.parent / "docs" / "benchmarks.md").read_text()
+    missing = [script for script in SCRIPTS if f"bench/{script}" not in doc]
+    assert not missing, f"docs/benchmarks.md does not show: {missing}"
