@@ -39,12 +39,12 @@ from typing import Any
 
 from side_by_side import (
     AUTHORIZATION,
+    SHAPE_TABLE_HEADER,
     Commands,
     argument_parser,
     checkout,
     loaded_rounds,
-    median_load,
-    paired_ratio,
+    shape_table_rows,
 )
 
 from mockfuse import event_loop
@@ -160,23 +160,9 @@ def main() -> None:
         template = with_placeholders(SHAPES[shape]())
         print(f"-- {shape}: {len(json.loads(template)['batch'])} events, {len(template)} bytes")
         runs = loaded_rounds(commands, script, args.rounds, args.seconds)
-        floor = median_load(runs["bare aiohttp"])
-        for name in [n for n in commands if n != "bare aiohttp"]:
-            load = median_load(runs[name])
-            table.append(
-                f"| {shape} | {name} | {load.rate:.0f} | {floor.rate:.0f} | "
-                f"{load.rate / floor.rate:.2f} | "
-                f"{paired_ratio(runs[name], runs['bare aiohttp']):.2f} | "
-                f"{load.p50:.2f} / {load.p99:.2f} | "
-                f"{floor.p50:.2f} / {floor.p99:.2f} | {load.cpu_us:.0f} / {floor.cpu_us:.0f} | "
-                f"{floor.cpu_us / load.cpu_us:.2f} |"
-            )
+        table += shape_table_rows(shape, runs, "bare aiohttp")
     print()
-    print(
-        "| shape | server | req/s | bare req/s | ratio | paired ratio | p50 / p99 ms "
-        "| bare p50 / p99 ms | CPU µs a request / bare's | CPU ratio |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(SHAPE_TABLE_HEADER)
     print("\n".join(table))
 
 

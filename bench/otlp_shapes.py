@@ -35,12 +35,12 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from otlp_mapping import export as export_512
 from side_by_side import (
     AUTHORIZATION,
+    SHAPE_TABLE_HEADER,
     Commands,
     argument_parser,
     checkout,
     loaded_rounds,
-    median_load,
-    paired_ratio,
+    shape_table_rows,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -160,23 +160,9 @@ def main() -> None:
         )
         print(f"-- {shape}: {len(body)} bytes, {content_type}{', gzip' if gzipped else ''}")
         runs = loaded_rounds(commands, script, args.rounds, args.seconds)
-        floor = median_load(runs["bare aiohttp"])
-        for name in [n for n in commands if n != "bare aiohttp"]:
-            load = median_load(runs[name])
-            table.append(
-                f"| {shape} | {name} | {load.rate:.0f} | {floor.rate:.0f} | "
-                f"{load.rate / floor.rate:.2f} | "
-                f"{paired_ratio(runs[name], runs['bare aiohttp']):.2f} | "
-                f"{load.p50:.2f} / {load.p99:.2f} | "
-                f"{floor.p50:.2f} / {floor.p99:.2f} | {load.p99 / floor.p99:.2f} | "
-                f"{load.cpu_us:.0f} / {floor.cpu_us:.0f} |"
-            )
+        table += shape_table_rows(shape, runs, "bare aiohttp")
     print()
-    print(
-        "| shape | server | req/s | bare req/s | ratio | paired ratio | p50 / p99 ms "
-        "| bare p50 / p99 ms | p99 ratio | CPU µs a request / bare's |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(SHAPE_TABLE_HEADER)
     print("\n".join(table))
 
 

@@ -220,3 +220,28 @@ def median_rates(
     medians = {name: m.rate for name, m in median_loads(commands, script, rounds, seconds).items()}
     print(", ".join(f"median {name}: {rate:.0f} req/s" for name, rate in medians.items()))
     return medians
+
+
+SHAPE_TABLE_HEADER = (
+    "| shape | server | req/s | bare req/s | ratio | paired ratio | p50 / p99 ms "
+    "| bare p50 / p99 ms | p99 ratio | CPU µs a request / bare's | CPU ratio |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|"
+)
+
+
+def shape_table_rows(shape: str, runs: dict[str, list[Load]], floor_name: str) -> list[str]:
+    """A row of ``SHAPE_TABLE_HEADER``'s table for each server of ``runs`` beside the floor's:
+    medians, ratios of rate (of the medians, and paired), p99 and CPU time (floor over
+    server: it reads like the rate's)."""
+    floor = median_load(runs[floor_name])
+    rows = []
+    for name in [n for n in runs if n != floor_name]:
+        load = median_load(runs[name])
+        rows.append(
+            f"| {shape} | {name} | {load.rate:.0f} | {floor.rate:.0f} | "
+            f"{load.rate / floor.rate:.2f} | {paired_ratio(runs[name], runs[floor_name]):.2f} | "
+            f"{load.p50:.2f} / {load.p99:.2f} | {floor.p50:.2f} / {floor.p99:.2f} | "
+            f"{load.p99 / floor.p99:.2f} | {load.cpu_us:.0f} / {floor.cpu_us:.0f} | "
+            f"{floor.cpu_us / load.cpu_us:.2f} |"
+        )
+    return rows
