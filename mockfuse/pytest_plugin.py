@@ -230,20 +230,21 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
         yield  # every fixture's teardown first: an app fixture may still send as it closes
     finally:
         tenant = item.stash.get(TENANT, None)
+        mode = item.config.getini("mockfuse_rejections")
         rejected: list[Rejection] = []
         tree = ""
         if tenant is not None:
             from mockfuse.testing.client_flush import flush_clients
 
             flush_clients()
-            rejected = tenant.unexpected_rejections()
-            if rejected and item.config.getini("mockfuse_rejections") == "warn":
+            rejected = tenant.unexpected_rejections() if mode != "ignore" else []
+            if rejected and mode == "warn":
                 item.warn(MockfuseRejectionWarning(rejections_message(rejected)))
-            tree = tenant.tree() if rejected else ""
+            tree = tenant.tree() if rejected and mode == "fail" else ""
             tenant.close()
     guard = item.config.stash.get(CLOUD_GUARD, None)
     failures = [blocked_message(host) for host in (guard.take() if guard is not None else [])]
-    if rejected and item.config.getini("mockfuse_rejections") == "fail":
+    if rejected and mode == "fail":
         failures.append(rejections_message(rejected, tree))
     if failures:
         pytest.fail("\n\n".join(failures), pytrace=False)

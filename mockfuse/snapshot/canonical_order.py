@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockfuse.snapshot.shapes import Entities, IdField, Nested, Shape, ShapeOf
-from mockfuse.snapshot.volatile import VolatileValues
+from mockfuse.snapshot.volatile import TIMESTAMP, VolatileValues
 
 TIMESTAMP_KEYS = frozenset(
     {"timestamp", "startTime", "endTime", "completionStartTime", "createdAt", "updatedAt"}
 )
 MASKED_ID = "<id>"
-MASKED_TIMESTAMP = "<timestamp>"
 VOLATILE_KIND = "id"  # the kind of a volatile id's placeholder: ``<id:1>``
 REFINEMENT_ROUNDS = 3
 
@@ -92,7 +91,7 @@ class _Masking:
             if isinstance(spec, IdField) and isinstance(item, str):
                 masked[key] = MASKED_ID
             elif key in TIMESTAMP_KEYS and isinstance(item, str):
-                masked[key] = MASKED_TIMESTAMP
+                masked[key] = TIMESTAMP
             elif isinstance(spec, Entities) and isinstance(item, list):
                 masked[key] = sorted(
                     self.content(entry, spec.shape(entry))[0]

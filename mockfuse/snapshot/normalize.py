@@ -28,7 +28,6 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from mockfuse.langfuse.timestamps import parse_timestamp
 from mockfuse.snapshot.canonical_order import (
-    MASKED_TIMESTAMP,
     TIMESTAMP_KEYS,
     VOLATILE_KIND,
     CanonicalOrder,
@@ -43,9 +42,8 @@ from mockfuse.snapshot.shapes import (
     ShapeOf,
     Spec,
 )
-from mockfuse.snapshot.volatile import VolatileValues
+from mockfuse.snapshot.volatile import TIMESTAMP, VolatileValues
 
-TIMESTAMP = MASKED_TIMESTAMP
 ENDS_BEFORE_START = "<timestamp: ends before it starts>"
 
 # SDK bookkeeping, dropped unless kept: it changes with SDK versions, keys and batching, and
