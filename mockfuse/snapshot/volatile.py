@@ -36,6 +36,28 @@ class Rule:
     becomes: str
 
 
+PROVIDER_PREFIXES = (
+    "chatcmpl-",
+    "cmpl-",
+    "resp_",
+    "msg_",
+    "call_",
+    "toolu_",
+    "srvtoolu_",
+    "fc_",
+    "rs_",
+    "run_",
+    "asst_",
+    "thread_",
+    "step_",
+    "req_",
+    "file-",
+    "batch_",
+    "gen-",
+    "aitxt-",
+    "aiobj-",
+)
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "a UUID of any version, alone or inside a longer id",
@@ -43,10 +65,10 @@ RULES: tuple[Rule, ...] = (
         "`lc_run--<id:1>`",
     ),
     Rule(
-        "a provider's id: `chatcmpl-`, `cmpl-`, `resp_`, `msg_`, `call_`, `toolu_`, `fc_`, "
-        "`rs_`, `run_`, `asst_`, `thread_`, `step_`, `req_`, `file-`, `batch_`, `gen-`, "
-        "`aitxt-`, `aiobj-`, followed by a UUID or by 8 or more letters and digits with a "
-        "digit or a capital among them",
+        "a provider's id: "
+        + ", ".join(f"`{prefix}`" for prefix in PROVIDER_PREFIXES)
+        + ", followed by a UUID or by 8 or more letters and digits with a digit or a capital "
+        "among them",
         "`chatcmpl-B9x2…`, `toolu_01A0…`",
         "`chatcmpl-<id:2>`",
     ),
@@ -87,27 +109,6 @@ RULES: tuple[Rule, ...] = (
 
 _HEX = "0-9a-fA-F"
 _UUID = rf"[{_HEX}]{{8}}-[{_HEX}]{{4}}-[{_HEX}]{{4}}-[{_HEX}]{{4}}-[{_HEX}]{{12}}"
-PROVIDER_PREFIXES = (
-    "chatcmpl-",
-    "cmpl-",
-    "resp_",
-    "msg_",
-    "call_",
-    "toolu_",
-    "srvtoolu_",
-    "fc_",
-    "rs_",
-    "run_",
-    "asst_",
-    "thread_",
-    "step_",
-    "req_",
-    "file-",
-    "batch_",
-    "gen-",
-    "aitxt-",
-    "aiobj-",
-)
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 _IN_STRINGS = re.compile(
     "|".join(
