@@ -8,8 +8,8 @@ instrumentation: OpenLLMetry and OpenInference with the app's own exporter, Pyda
 own, the OpenAI Agents SDK's through the Langfuse SDK) and test files of
 several tests each, using the ``mockfuse`` fixture. It runs in the client environment's own
 Python with mockfuse importable from the checkout: once with ``--mockfuse-update`` (writing
-its snapshots, with no ``ignore=``), then five fresh runs comparing — four serial, one under
-``-n 2`` — each with new ids, times and ports. The shell's ``LANGFUSE_*`` variables point at
+its snapshots, with no ``ignore=``), then comparing them in five fresh runs in a row and one
+under ``-n 2``, each with new ids, times and ports. The shell's ``LANGFUSE_*`` variables point at
 a listener standing for the real Langfuse, which must never see a connection.
 
 ``vercel_ai`` (the Vercel AI SDK through ``@langfuse/otel``) and ``js_current`` (the current
@@ -56,8 +56,8 @@ RUNS = {
 }
 
 
-# Fresh runs that compare with the snapshots written once, besides the one under xdist.
-SERIAL_COMPARISONS = 4
+# Fresh runs in a row that compare with the snapshots written once, before one under xdist.
+SERIAL_COMPARISONS = 5
 
 
 class RealLangfuse:
@@ -171,7 +171,7 @@ def test_a_javascript_suite_passes_serial_and_side_by_side(suite, tmp_path):
     """A JavaScript suite against ``mockfuse serve``, as a suite in another language uses it:
     node's own test runner, a key per test file, the admin API to forget and read a key's
     captures, and ``mockfuse check`` for its snapshot files, written once and then compared
-    in five fresh runs (the last two files side by side)."""
+    in five fresh runs in a row and one with the two files side by side."""
     tests, files = JS_SUITES[suite]
     folder = shutil.copytree(SUITES / suite, tmp_path / suite)
     shutil.copy(SUITES / "shared_js" / "mockfuse.cjs", folder / "mockfuse.cjs")
