@@ -23,7 +23,7 @@ from mockfuse.capture.services import Services
 from mockfuse.langfuse.prompts import PromptError, prompt_from_spec
 from mockfuse.snapshot import VIEWS, normalized_snapshot
 from mockfuse.snapshot.compare import snapshot_text
-from mockfuse.snapshot.volatile import VolatileValues
+from mockfuse.snapshot.volatile import invalid_pattern
 
 routes = web.RouteTableDef()
 
@@ -145,10 +145,9 @@ async def snapshot(request: web.Request) -> web.Response:
     if view not in VIEWS:
         return _bad_request(f"view must be one of {list(VIEWS)}")
     volatile = request.query.getall("volatile", [])
-    try:
-        VolatileValues(volatile)
-    except re.error as error:
-        return _bad_request(f"volatile: {error.pattern!r} is not a regular expression: {error}")
+    problem = invalid_pattern(volatile)
+    if problem is not None:
+        return _bad_request(f"volatile: {problem}")
     data = normalized_snapshot(
         request.app[SERVICES],
         tenant,

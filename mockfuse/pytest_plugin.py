@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from collections.abc import Generator, Iterator
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from mockfuse.snapshot.session import SnapshotRecorder, SnapshotsOfTest
-from mockfuse.snapshot.volatile import VolatileValues
+from mockfuse.snapshot.volatile import invalid_pattern
 from mockfuse.testing.cloud_guard import CloudGuard, blocked_message
 from mockfuse.testing.rejection_report import (
     REJECTION_MODES,
@@ -183,12 +182,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     root = config.rootpath / str(config.getini("mockfuse_snapshot_dir"))
     volatile = tuple(config.getini("mockfuse_volatile"))
-    try:
-        VolatileValues(volatile)
-    except re.error as error:
-        raise pytest.UsageError(
-            f"mockfuse_volatile: {error.pattern!r} is not a regular expression: {error}"
-        ) from None
+    problem = invalid_pattern(volatile)
+    if problem is not None:
+        raise pytest.UsageError(f"mockfuse_volatile: {problem}")
     recorder = config.stash[RECORDER] = SnapshotRecorder(
         root=root, update=update, volatile=volatile
     )

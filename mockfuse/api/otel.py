@@ -41,6 +41,7 @@ MAX_INGESTION_VERSION = 4
 
 # What every export is answered: exporters read only the status.
 ANSWER = encode_json({})
+KEPT_ANSWER = KeptJson(text=ANSWER)
 
 
 def _spans(body: bytes, protobuf: bool) -> list[Span]:
@@ -117,9 +118,6 @@ async def otel_traces(exchange: Exchange) -> web.Response:
         kept_answer=KEPT_ANSWER,
         note=note,
     )
-
-
-KEPT_ANSWER = KeptJson(text=ANSWER)
 
 
 def _export_made(body: bytes, protobuf: bool, seen_traces: set[str]) -> Made:

@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockfuse.snapshot.shapes import Entities, IdField, Nested, Shape, ShapeOf
-from mockfuse.snapshot.volatile import TIMESTAMP, VolatileValues
+from mockfuse.snapshot.volatile import ID_PLACEHOLDER, TIMESTAMP, VolatileValues
 
 TIMESTAMP_KEYS = frozenset(
     {"timestamp", "startTime", "endTime", "completionStartTime", "createdAt", "updatedAt"}
 )
-MASKED_ID = "<id>"
 VOLATILE_KIND = "id"  # the kind of a volatile id's placeholder: ``<id:1>``
 REFINEMENT_ROUNDS = 3
 
@@ -89,7 +88,7 @@ class _Masking:
                 continue
             spec = shape.get(key)
             if isinstance(spec, IdField) and isinstance(item, str):
-                masked[key] = MASKED_ID
+                masked[key] = ID_PLACEHOLDER
             elif key in TIMESTAMP_KEYS and isinstance(item, str):
                 masked[key] = TIMESTAMP
             elif isinstance(spec, Entities) and isinstance(item, list):

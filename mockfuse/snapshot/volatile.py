@@ -188,6 +188,17 @@ def _is_epoch(number: float) -> bool:
 Name = Callable[[str], str]
 
 
+def invalid_pattern(patterns: Iterable[str]) -> str | None:
+    """What is wrong with the first of ``patterns`` that is not a regular expression, or
+    None: the ini option, the admin API and the CLI refuse such a pattern at once."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            return f"{pattern!r} is not a regular expression: {error}"
+    return None
+
+
 class VolatileValues:
     """The rules, with the user's own patterns: ``mask`` for putting entities in order
     (every id the same ``<id>``, the raw ids collected), ``rewrite`` for the snapshot

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import functools
 import json
 import math
@@ -166,23 +167,19 @@ def _id_messages() -> tuple[Any, type[Exception]]:
     )
 
     def message(name: str, *fields: tuple[str, int, str | None]) -> None:
+        """A message of ``fields``: bytes, or a repeated message of the type they name."""
         described = file.message_type.add(name=name)
         for field_name, number, nested in fields:
-            if nested is None:
-                described.field.add(
-                    name=field_name,
-                    number=number,
-                    type=field.TYPE_BYTES,
-                    label=field.LABEL_OPTIONAL,
-                )
-            else:
-                described.field.add(
-                    name=field_name,
-                    number=number,
-                    type=field.TYPE_MESSAGE,
-                    label=field.LABEL_REPEATED,
-                    type_name=f".mockfuse.otlp_ids.{nested}",
-                )
+            kind: dict[str, Any] = (
+                {"type": field.TYPE_BYTES, "label": field.LABEL_OPTIONAL}
+                if nested is None
+                else {
+                    "type": field.TYPE_MESSAGE,
+                    "label": field.LABEL_REPEATED,
+                    "type_name": f".mockfuse.otlp_ids.{nested}",
+                }
+            )
+            described.field.add(name=field_name, number=number, **kind)
 
     message("Span", ("trace_id", 1, None), ("span_id", 2, None), ("parent_span_id", 4, None))
     message("ScopeSpans", ("spans", 2, "Span"))
@@ -373,9 +370,7 @@ def _status_code(code: Any) -> int:
 def check_json(export: Any) -> None:
     """Raise what ``spans_from_json`` would raise for ``export``, building nothing: an
     exporter waits for the check, and the spans are built when they are read."""
-    if not isinstance(export, dict):
-        raise InvalidExport("the export must be an object")
-    try:
+    with _invalid_export_of(export):
         for resource_spans in _json_list(export.get("resourceSpans"), "resourceSpans"):
             _json_attribute_list(
                 (resource_spans.get("resource") or {}).get("attributes"), "resource"
@@ -394,9 +389,19 @@ def check_json(export: Any) -> None:
                     for event in _json_list(span.get("events"), "events"):
                         if isinstance(event, dict):
                             _json_attribute_list(event.get("attributes"), "event")
+
+
+@contextlib.contextmanager
+def _invalid_export_of(export: Any) -> Iterator[None]:
+    """What reading ``export`` raises, as ``InvalidExport``: Langfuse refuses the export
+    whole, for a shape it cannot read as much as for a bad id."""
+    if not isinstance(export, dict):
+        raise InvalidExport("the export must be an object")
+    try:
+        yield
+    except InvalidExport:
+        raise
     except (TypeError, ValueError, AttributeError) as error:
-        if isinstance(error, InvalidExport):
-            raise
         raise InvalidExport(str(error)) from None
 
 
@@ -406,11 +411,5 @@ def _json_attribute_list(attributes: Any, where: str) -> None:
 
 
 def spans_from_json(export: Any) -> list[Span]:
-    if not isinstance(export, dict):
-        raise InvalidExport("the export must be an object")
-    try:
+    with _invalid_export_of(export):
         return list(_json_spans(export))
-    except (TypeError, ValueError, AttributeError) as error:
-        if isinstance(error, InvalidExport):
-            raise
-        raise InvalidExport(str(error)) from None
