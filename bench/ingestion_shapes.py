@@ -33,18 +33,14 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from side_by_side import (
     AUTHORIZATION,
-    SHAPE_TABLE_HEADER,
     Commands,
-    argument_parser,
     checkout,
-    loaded_rounds,
-    shape_table_rows,
+    shape_bench,
 )
 
 from mockfuse import event_loop
@@ -145,25 +141,14 @@ def load_script(shape: str, folder: Path) -> Path:
     return script
 
 
+def described_script(shape: str, folder: Path) -> tuple[Path, str]:
+    template = with_placeholders(SHAPES[shape]())
+    posts = f"{len(json.loads(template)['batch'])} events, {len(template)} bytes"
+    return load_script(shape, folder), posts
+
+
 def main() -> None:
-    parser = argument_parser(__doc__)
-    parser.add_argument(
-        "--shape", action="append", choices=list(SHAPES), help="only these shapes (repeatable)"
-    )
-    parser.add_argument("--baseline", help="a checkout of mockfuse to run beside this one")
-    args = parser.parse_args()
-    commands = servers(args.baseline)
-    folder = Path(tempfile.mkdtemp())
-    table = []
-    for shape in args.shape or SHAPES:
-        script = load_script(shape, folder)
-        template = with_placeholders(SHAPES[shape]())
-        print(f"-- {shape}: {len(json.loads(template)['batch'])} events, {len(template)} bytes")
-        runs = loaded_rounds(commands, script, args.rounds, args.seconds)
-        table += shape_table_rows(shape, runs, "bare aiohttp")
-    print()
-    print(SHAPE_TABLE_HEADER)
-    print("\n".join(table))
+    shape_bench(__doc__, list(SHAPES), servers, described_script)
 
 
 if __name__ == "__main__":

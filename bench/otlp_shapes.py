@@ -25,7 +25,6 @@ import base64
 import gzip
 import json
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,12 +34,9 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 from otlp_mapping import export as export_512
 from side_by_side import (
     AUTHORIZATION,
-    SHAPE_TABLE_HEADER,
     Commands,
-    argument_parser,
     checkout,
-    loaded_rounds,
-    shape_table_rows,
+    shape_bench,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -136,34 +132,25 @@ def servers(baseline: str | None) -> Commands:
     return commands
 
 
-def main() -> None:
-    parser = argument_parser(__doc__)
-    parser.add_argument(
-        "--shape", action="append", choices=list(SHAPES), help="only these shapes (repeatable)"
+def load_script(shape: str, folder: Path) -> tuple[Path, str]:
+    """The wrk script that posts ``shape``'s export, written in ``folder`` with its body, and
+    what it posts."""
+    body, content_type, gzipped = SHAPES[shape]()
+    path = folder / f"{shape.replace(' ', '-')}.body"
+    path.write_bytes(body)
+    script = folder / f"{shape.replace(' ', '-')}.lua"
+    encoding = 'wrk.headers["Content-Encoding"] = "gzip"' if gzipped else ""
+    script.write_text(
+        LUA.replace("TYPE", content_type)
+        .replace("ENCODING", encoding)
+        .replace("AUTH", AUTHORIZATION)
+        .replace("BODY", str(path))
     )
-    parser.add_argument("--baseline", help="a checkout of mockfuse to run beside this one")
-    args = parser.parse_args()
-    commands = servers(args.baseline)
-    folder = Path(tempfile.mkdtemp())
-    table = []
-    for shape in args.shape or SHAPES:
-        body, content_type, gzipped = SHAPES[shape]()
-        path = folder / f"{shape.replace(' ', '-')}.body"
-        path.write_bytes(body)
-        script = folder / f"{shape.replace(' ', '-')}.lua"
-        encoding = 'wrk.headers["Content-Encoding"] = "gzip"' if gzipped else ""
-        script.write_text(
-            LUA.replace("TYPE", content_type)
-            .replace("ENCODING", encoding)
-            .replace("AUTH", AUTHORIZATION)
-            .replace("BODY", str(path))
-        )
-        print(f"-- {shape}: {len(body)} bytes, {content_type}{', gzip' if gzipped else ''}")
-        runs = loaded_rounds(commands, script, args.rounds, args.seconds)
-        table += shape_table_rows(shape, runs, "bare aiohttp")
-    print()
-    print(SHAPE_TABLE_HEADER)
-    print("\n".join(table))
+    return script, f"{len(body)} bytes, {content_type}{', gzip' if gzipped else ''}"
+
+
+def main() -> None:
+    shape_bench(__doc__, list(SHAPES), servers, load_script)
 
 
 if __name__ == "__main__":

@@ -11,8 +11,9 @@ import re
 import socket
 import statistics
 import subprocess
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,3 +246,33 @@ def shape_table_rows(shape: str, runs: dict[str, list[Load]], floor_name: str) -
             f"{floor.cpu_us / load.cpu_us:.2f} |"
         )
     return rows
+
+
+def shape_bench(
+    description: str | None,
+    shapes: list[str],
+    servers: Callable[[str | None], Commands],
+    script_for: Callable[[str, Path], tuple[Path, str]],
+) -> None:
+    """A bench of load shapes side by side (``ingestion_shapes.py``, ``otlp_shapes.py``):
+    ``--shape``, ``--baseline``, ``--rounds`` and ``--seconds`` parsed; for each shape, its wrk
+    script (``script_for`` writes it in a folder and says what it posts, printed), every server of
+    ``servers(baseline)`` loaded in rounds; then the table of medians beside the bare
+    handler's."""
+    parser = argument_parser(description)
+    parser.add_argument(
+        "--shape", action="append", choices=shapes, help="only these shapes (repeatable)"
+    )
+    parser.add_argument("--baseline", help="a checkout of mockfuse to run beside this one")
+    args = parser.parse_args()
+    commands = servers(args.baseline)
+    folder = Path(tempfile.mkdtemp())
+    table = []
+    for shape in args.shape or shapes:
+        script, posts = script_for(shape, folder)
+        print(f"-- {shape}: {posts}")
+        runs = loaded_rounds(commands, script, args.rounds, args.seconds)
+        table += shape_table_rows(shape, runs, "bare aiohttp")
+    print()
+    print(SHAPE_TABLE_HEADER)
+    print("\n".join(table))
