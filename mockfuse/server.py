@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 from yarl import URL
 
-from mockfuse import admin, viewer
+from mockfuse import admin, event_loop, viewer
 from mockfuse.api import (
     annotation_queues,
     comments,
@@ -246,7 +246,7 @@ class MockfuseServer:
         failure: list[BaseException] = []
 
         def serve() -> None:
-            loop = asyncio.new_event_loop()
+            loop = event_loop.new_loop()
             asyncio.set_event_loop(loop)
             try:
                 app = make_app(services=self.services)

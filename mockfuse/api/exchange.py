@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 from multidict import CIMultiDict, MultiMapping
 
+from mockfuse import json_text
 from mockfuse.capture.faults import MALFORMED_BODY, FaultRule
 from mockfuse.capture.requests import NOTHING, Arrival, KeptJson, Make, kept_events, made
 from mockfuse.capture.services import Services
@@ -66,17 +67,9 @@ def gunzip(body: bytes, limit: int) -> bytes:
     return inflated
 
 
-try:  # msgspec, when installed, encodes an answer several times faster than json
-    import msgspec.json as fast_json
-except ImportError:
-    fast_json = None  # type: ignore[assignment]
-
-
 def encode_json(payload: Any) -> bytes:
     """An answer's body: compact JSON."""
-    if fast_json is not None:
-        return fast_json.encode(payload)
-    return json.dumps(payload, separators=(",", ":")).encode()
+    return json_text.encode(payload)
 
 
 class Exchange:

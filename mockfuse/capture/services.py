@@ -100,8 +100,9 @@ class Services:
     def shown_observations(self, tenant: str | None) -> list[Entity]:
         """The tenant's observations as a trace's read view shows each."""
         views = self.read_views(tenant)
-        traces = {trace["id"]: trace for trace in self.store.traces(tenant)}
+        traces, observations = self.store.traces_with_observations(tenant)
+        by_id = {trace["id"]: trace for trace in traces}
         return [
-            views.observation(observation, traces.get(observation["traceId"]))
-            for observation in self.store.observations(tenant)
+            views.observation(observation, by_id.get(observation["traceId"]))
+            for observation in observations
         ]

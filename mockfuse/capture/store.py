@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockfuse import json_text
 from mockfuse.capture import heap
 from mockfuse.capture.journal import Journal
 from mockfuse.capture.requests import Arrival, CapturedRequest, KeptJson, Made, Query, made
@@ -58,11 +58,6 @@ class Tenant:
     # Requests admitted and not yet settled, oldest first; every one is newer than every
     # request in ``requests``.
     arrivals: list[Arrival] = field(default_factory=list)
-
-
-def _copy(data: Any) -> Any:
-    # Captures are JSON by construction; a JSON round trip is the fastest deep copy of them.
-    return json.loads(json.dumps(data))
 
 
 class Store:
@@ -306,7 +301,7 @@ class Store:
             kept = self._settled(tenant)
             if kept is None:
                 return []
-            return _copy(list(map(EventReader(), kept.events)))  # type: ignore[no-any-return]
+            return json_text.copy(list(map(EventReader(), kept.events)))  # type: ignore[no-any-return]
 
     def traces(self, tenant: str | None, *, newest: int | None = None) -> list[Entity]:
         """Merged traces in time order, each with its ``observations`` and ``scores``; with
@@ -326,18 +321,28 @@ class Store:
                 }
                 for trace in merged
             ]
-            copied: list[Entity] = _copy(traces)
+            copied: list[Entity] = json_text.copy(traces)
         for trace in copied:
             self._price(tenant, trace["observations"])
             self._inflate(tenant, trace["scores"])
         return copied
+
+    def traces_with_observations(self, tenant: str | None) -> tuple[list[Entity], list[Entity]]:
+        """``traces``, and the observations in them (the same objects) in the order
+        ``observations`` gives them: one copy, each priced once."""
+        with self._lock:  # no capture between the traces and their order
+            traces = self.traces(tenant)
+            kept = self._settled(tenant)
+            order = [] if kept is None else [o["id"] for o in kept.projection.observations()]
+        by_id = {o["id"]: o for trace in traces for o in trace["observations"]}
+        return traces, [by_id[observation_id] for observation_id in order]
 
     def observations(self, tenant: str | None) -> list[Entity]:
         with self._lock:
             kept = self._settled(tenant)
             if kept is None:
                 return []
-            observations: list[Entity] = _copy(
+            observations: list[Entity] = json_text.copy(
                 [public_view(o) for o in kept.projection.observations()]
             )
         self._price(tenant, observations)
@@ -367,7 +372,9 @@ class Store:
             kept = self._settled(tenant)
             if kept is None:
                 return []
-            scores: list[Entity] = _copy([public_view(s) for s in kept.projection.scores()])
+            scores: list[Entity] = json_text.copy(
+                [public_view(s) for s in kept.projection.scores()]
+            )
         self._inflate(tenant, scores)
         return scores
 

@@ -525,9 +525,12 @@ class ModelBook:
 
     def __init__(self) -> None:
         self._own: dict[str | None, list[Model]] = {}
-        # The models whose pattern matches a model name, by tenant and name: every read prices
-        # every observation, and most share a handful of model names. Forgotten with the
-        # tenant's own models whenever they change.
+        # The models whose pattern matches a model name: every read prices every observation,
+        # and most share a handful of model names. The built-in ones' by name alone, for every
+        # tenant (a pytest session has a tenant a test: each would match the same name against
+        # every built-in pattern again); a tenant with models of its own, by tenant and name,
+        # forgotten whenever they change.
+        self._shipped_matching: dict[str, list[tuple[int, Model]]] = {}
         self._matching: dict[tuple[str | None, str], list[tuple[int, Model]]] = {}
         self._lock = threading.Lock()
 
@@ -577,13 +580,24 @@ class ModelBook:
 
     def _matches(self, public_key: str | None, model_name: str) -> list[tuple[int, Model]]:
         """The candidates whose pattern matches ``model_name``, with their positions."""
-        key = (public_key, model_name)
-        shipped = self._shipped
+        shipped_models = self._shipped
         with self._lock:  # held while matching, so a model defined meanwhile is not missed
+            shipped = self._shipped_matching.get(model_name)
+            if shipped is None:
+                shipped = [
+                    (n, model)
+                    for n, model in enumerate(shipped_models)
+                    if model.pattern.search(model_name)
+                ]
+                self._shipped_matching[model_name] = shipped
+            own = self._own.get(public_key)
+            if not own:
+                return shipped
+            key = (public_key, model_name)
             found = self._matching.get(key)
-            if found is None:
-                candidates = enumerate(self._own.get(public_key, []) + shipped)
-                found = [(n, model) for n, model in candidates if model.pattern.search(model_name)]
+            if found is None:  # positions as in own + shipped: the tenant's own come first
+                found = [(n, m) for n, m in enumerate(own) if m.pattern.search(model_name)]
+                found += [(len(own) + n, model) for n, model in shipped]
                 self._matching[key] = found
             return found
 

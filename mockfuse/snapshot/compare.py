@@ -15,10 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-try:
-    import msgspec.json as fast_json
-except ImportError:  # optional
-    fast_json = None  # type: ignore[assignment]
+from mockfuse import json_text
 
 MAX_CHANGES_SHOWN = 25
 MAX_DIFF_LINES = 150
@@ -57,9 +54,7 @@ def _same_text(expected: Any, actual: Any) -> bool:
 
 
 def _canonical_json(data: Any) -> bytes:
-    if fast_json is not None:  # several times faster than json.dumps with sorted keys
-        return fast_json.encode(data, order="sorted")
-    return json.dumps(data, sort_keys=True).encode()
+    return json_text.encode_sorted(data)
 
 
 def snapshot_text(data: Any) -> str:

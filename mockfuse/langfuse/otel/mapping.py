@@ -187,11 +187,16 @@ def _parsed_metadata(value: Any) -> dict[str, Any]:
 def _prefixed(
     attributes: Attributes, prefixes: tuple[str, ...], excluded: frozenset[str]
 ) -> dict[str, Any]:
+    """Every attribute under one of ``prefixes`` (a dot after it) but ``excluded``, by the
+    rest of its key."""
+    dotted = tuple(prefix + "." for prefix in prefixes)
     metadata: dict[str, Any] = {}
     for key, value in attributes.items():
-        for prefix in prefixes:
-            if key.startswith(prefix + ".") and key not in excluded and len(key) > len(prefix) + 1:
-                metadata[key[len(prefix) + 1 :]] = value
+        if not key.startswith(dotted) or key in excluded:  # most keys: one test in C
+            continue
+        for prefix in dotted:
+            if key.startswith(prefix) and len(key) > len(prefix):
+                metadata[key[len(prefix) :]] = value
     return metadata
 
 
@@ -205,6 +210,21 @@ def metadata_of(attributes: Attributes, domain: str) -> dict[str, Any]:
         attributes, (key, "langfuse.metadata", "ai.telemetry.metadata"), _AI_SDK_METADATA_IDENTITY
     )
     return {**top, **flattened}
+
+
+# metadata_of's results by attributes (their identity) and domain, within one export's
+# mapping: a resource's attributes are every span's, and a span's own are read for its
+# observation and again for its trace. Nothing changes them meanwhile, and no caller changes
+# what it is given.
+MetadataMemo = dict[tuple[int, str], dict[str, Any]]
+
+
+def _metadata(attributes: Attributes, domain: str, memo: MetadataMemo) -> dict[str, Any]:
+    key = (id(attributes), domain)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = metadata_of(attributes, domain)
+    return found
 
 
 def _scope(span: Span) -> dict[str, Any]:
@@ -385,16 +405,16 @@ def _kind(span: Span) -> str:
 
 def observation_of(span: Span) -> dict[str, Any]:
     """The body of the observation event ``span`` becomes."""
-    return _observation(span, _kind(span))
+    return _observation(span, _kind(span), {})
 
 
-def _observation(span: Span, kind: str) -> dict[str, Any]:
+def _observation(span: Span, kind: str, memo: MetadataMemo) -> dict[str, Any]:
     attributes = span.attributes
     start, end = _times(span)
     found_input, found_output = input_and_output(attributes, span.events, span.scope_name)
     metadata: dict[str, Any] = {
-        **metadata_of(span.resource_attributes, "trace"),
-        **metadata_of(attributes, "observation"),
+        **_metadata(span.resource_attributes, "trace", memo),
+        **_metadata(attributes, "observation", memo),
     }
     if not _is_langfuse_sdk(span):
         metadata["attributes"] = metadata_attributes(attributes)
@@ -428,7 +448,7 @@ def _observation(span: Span, kind: str) -> dict[str, Any]:
     }
 
 
-def _trace(span: Span, root: bool, updates: bool) -> dict[str, Any]:
+def _trace(span: Span, root: bool, updates: bool, memo: MetadataMemo) -> dict[str, Any]:
     attributes, resource = span.attributes, span.resource_attributes
     start, _ = _times(span)
     trace: dict[str, Any] = {
@@ -438,12 +458,12 @@ def _trace(span: Span, root: bool, updates: bool) -> dict[str, Any]:
     }
     if not root and not updates:
         return trace  # shallow: the trace exists, nothing more is known of it
-    metadata = {**metadata_of(resource, "trace"), **metadata_of(attributes, "trace")}
+    metadata = {**_metadata(resource, "trace", memo), **_metadata(attributes, "trace", memo)}
     if root:
         found_input, found_output = input_and_output(
             attributes, span.events, span.scope_name, for_trace=True
         )
-        metadata.update(metadata_of(attributes, "observation"))
+        metadata.update(_metadata(attributes, "observation", memo))
         if not _is_langfuse_sdk(span):
             metadata["attributes"] = metadata_attributes(attributes)
         name = attributes.get("langfuse.trace.name")
@@ -509,16 +529,17 @@ def _mapped(spans: list[Span], seen_traces: set[str] | None) -> list[tuple[Event
     """Each event ``spans`` become, with the span it came from."""
     seen = seen_traces if seen_traces is not None else set()
     made: list[tuple[Event, Span]] = []
+    memo: MetadataMemo = {}
     for span in spans:
         kind = _kind(span)
         root, updates = _is_root(span), _has_trace_updates(span.attributes)
-        observation = _observation(span, kind)
+        observation = _observation(span, kind, memo)
         if root or updates or span.trace_id not in seen:
             trace_event: Event = {
                 "id": f"otel:{span.trace_id}:{span.span_id}:trace",
                 "type": "trace-create",
                 "timestamp": observation["startTime"],
-                "body": _compact(_trace(span, root, updates)),
+                "body": _compact(_trace(span, root, updates, memo)),
             }
             made.append((trace_event, span))
             seen.add(span.trace_id)
