@@ -21,8 +21,9 @@ from mockfuse.capture.faults import rule_from_spec
 from mockfuse.capture.rejections import rejections
 from mockfuse.capture.services import Services
 from mockfuse.langfuse.prompts import PromptError, prompt_from_spec
-from mockfuse.snapshot import VIEWS, normalized_snapshot
 from mockfuse.snapshot.compare import snapshot_text
+from mockfuse.snapshot.of_tenant import normalized_snapshot
+from mockfuse.snapshot.views import VIEWS
 from mockfuse.snapshot.volatile import invalid_pattern
 
 routes = web.RouteTableDef()

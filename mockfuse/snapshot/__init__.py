@@ -1,29 +1,6 @@
-"""Snapshots of what a tenant captured: views, normalization, comparison and files."""
+"""Snapshots of what a tenant captured: views, normalization, comparison and files.
 
-from __future__ import annotations
-
-from collections.abc import Iterable
-from typing import Any
-
-from mockfuse.capture.services import Services
-from mockfuse.snapshot.normalize import normalize
-from mockfuse.snapshot.views import VIEWS, build_view
-
-__all__ = ["VIEWS", "normalized_snapshot"]
-
-
-def normalized_snapshot(
-    services: Services,
-    tenant: str | None,
-    *,
-    view: str = "traces",
-    ignore: Iterable[str] = (),
-    keep: Iterable[str] = (),
-    volatile: Iterable[str] = (),
-) -> list[Any]:
-    """A tenant's captures as ``view``, normalized: what a snapshot file holds."""
-    if view not in VIEWS:
-        raise ValueError(f"unknown view {view!r}; choose one of {list(VIEWS)}")
-    return normalize(
-        view, build_view(services, tenant, view), ignore=ignore, keep=keep, volatile=volatile
-    )
+Nothing is imported here: the pytest plugin, loaded by every pytest run where mockfuse is
+installed, imports the session's snapshot bookkeeping alone, not the capture layer that
+taking a snapshot needs (``of_tenant``).
+"""

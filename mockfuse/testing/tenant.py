@@ -19,7 +19,7 @@ from mockfuse.capture.requests import CapturedRequest
 from mockfuse.capture.windows import Window
 from mockfuse.langfuse.auth import basic_authorization
 from mockfuse.langfuse.projection import Entity, Event
-from mockfuse.snapshot import normalized_snapshot
+from mockfuse.snapshot.of_tenant import normalized_snapshot
 from mockfuse.snapshot.session import SnapshotsOfTest
 from mockfuse.testing.tree import render_tree
 from mockfuse.viewer import VIEWER_PATH
