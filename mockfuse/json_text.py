@@ -1,5 +1,6 @@
-"""JSON text as mockfuse writes it: answers, copies of captures handed to tests, and the
-canonical form snapshots are compared in. msgspec (a regular dependency) does each several
+"""JSON text as mockfuse reads and writes it: bodies and values read as JavaScript's
+``JSON.parse`` reads them, answers, copies of captures handed to tests, and the canonical form
+snapshots are compared in. msgspec (a regular dependency) does each several
 times faster than ``json``, which stands in where msgspec cannot be imported.
 
 One difference between the two: a float NaN or infinity, which no JSON a client sends can
@@ -16,6 +17,25 @@ try:
     import msgspec.json as fast_json
 except ImportError:  # a platform without msgspec's wheels
     fast_json = None  # type: ignore[assignment]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+# One decoder for every read: ``json.loads`` given any option builds a new one each call,
+# which cost more than decoding a short value.
+_AS_JAVASCRIPT_READS = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+def parse(text: str | bytes) -> Any:
+    """``text`` decoded as ``json.loads`` decodes it, but as JavaScript's ``JSON.parse``
+    reads JSON: NaN and Infinity are errors (ValueError)."""
+    if not isinstance(text, str):
+        text = text.decode(json.detect_encoding(text), "surrogatepass")
+    elif text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    return _AS_JAVASCRIPT_READS.decode(text)
 
 
 def encode(payload: Any) -> bytes:

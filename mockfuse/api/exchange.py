@@ -8,7 +8,6 @@ the client sees the answer.
 
 from __future__ import annotations
 
-import json
 import time
 import zlib
 from collections.abc import Sequence
@@ -36,15 +35,11 @@ ONE_MEGABYTE = 1_048_576  # Next.js's default body limit, which Langfuse's other
 LARGEST_BODY = 64 * ONE_MEGABYTE
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def parse_json(raw: bytes) -> Any:
     """Parse as JavaScript's JSON.parse would: NaN and Infinity are errors. JSON nested deeper
     than Python can decode (about a thousand levels) is refused as invalid, not a crash."""
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        return json_text.parse(raw)
     except RecursionError:
         raise ValueError("nested too deeply to decode") from None
 

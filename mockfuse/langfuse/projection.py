@@ -26,6 +26,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, TypedDict
 
+from mockfuse import json_text
 from mockfuse.langfuse.timestamps import normalize_timestamp, parse_timestamp, seconds_between
 from mockfuse.langfuse.usage import (
     cost_details_from_body,
@@ -229,13 +230,9 @@ def metadata_record(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"metadata": value}
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(name)  # NaN and Infinity are not JSON to JavaScript's JSON.parse
-
-
 def _parsed_if_json(value: str) -> Any:
     try:
-        return json.loads(value, parse_constant=_refuse_constant)
+        return json_text.parse(value)  # NaN and Infinity are not JSON to JSON.parse
     except (ValueError, RecursionError):
         return value
 

@@ -26,8 +26,13 @@ _FROMISOFORMAT_READS_OFFSETS = sys.version_info >= (3, 11)
 
 def parse_timestamp(value: object) -> datetime | None:
     """The aware datetime ``value`` names, or None when it is not ISO 8601 with an offset."""
-    if not isinstance(value, str):
-        return None
+    return _parsed(value) if isinstance(value, str) else None
+
+
+# A read meets each time many times over (merging, ordering, latencies), and a run sees few
+# distinct ones at a time: parsed once, as long as they recur.
+@functools.lru_cache(maxsize=4096)
+def _parsed(value: str) -> datetime | None:
     match = _ISO_WITH_OFFSET.match(value)
     if match is None:
         return None
@@ -65,7 +70,12 @@ def format_timestamp(moment: datetime) -> str:
 
 def normalize_timestamp(value: object) -> object:
     """``value`` in read-API form when it is a valid timestamp, else unchanged."""
-    parsed = parse_timestamp(value)
+    return _normalized(value) if isinstance(value, str) else value
+
+
+@functools.lru_cache(maxsize=4096)
+def _normalized(value: str) -> str:
+    parsed = _parsed(value)
     return value if parsed is None else format_timestamp(parsed)
 
 
