@@ -11,7 +11,9 @@ Runs alternate, each a fresh ``python -m pytest``, timed whole (wall clock, from
 exit). Printed: the medians, fixture over bare, the session server's start in a fresh
 interpreter (imports included) and the per-test cost the fixture adds beyond it.
 
-    .venv/bin/python bench/user_suite.py [--tests 200] [--runs 7]
+With ``--baseline DIR``, a fourth way: the fixture as the mockfuse checkout in DIR has it.
+
+    .venv/bin/python bench/user_suite.py [--tests 200] [--runs 7] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -130,6 +132,7 @@ def main() -> None:
     )
     parser.add_argument("--tests", type=int, default=200)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--baseline", help="a checkout of mockfuse whose fixture runs too")
     args = parser.parse_args()
     python = str(client_python("lf5"))
     base_env = {
@@ -139,11 +142,12 @@ def main() -> None:
     }
     pytest_command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
     with tempfile.TemporaryDirectory() as work:
-        folders = {name: Path(work) / name for name in ("fixture", "bare", "disabled")}
+        names = ["fixture", "bare", "disabled"] + (["baseline"] if args.baseline else [])
+        folders = {name: Path(work) / name for name in names}
         for name, folder in folders.items():
             folder.mkdir()
             (folder / "app.py").write_text(APP)
-            suite = WITH_FIXTURE if name == "fixture" else WITHOUT_FIXTURE
+            suite = WITH_FIXTURE if name in ("fixture", "baseline") else WITHOUT_FIXTURE
             (folder / "test_app.py").write_text(suite.format(tests=args.tests))
             (folder / "pytest.ini").write_text("[pytest]\n")
         (Path(work) / "bare_server.py").write_text(BARE_SERVER)
@@ -164,6 +168,9 @@ def main() -> None:
                     {**base_env, **keys, "LANGFUSE_TRACING_ENABLED": "false"},
                 ),
             }
+            if args.baseline:
+                baseline_env = {**base_env, "PYTHONPATH": str(Path(args.baseline).resolve())}
+                ways["baseline"] = ways["fixture"][0], baseline_env
             timings: dict[str, list[float]] = {name: [] for name in ways}
             starts: list[float] = []
             for _ in range(args.runs):
@@ -190,6 +197,11 @@ def main() -> None:
         f"{(medians['fixture'] - medians['bare'] - start) / args.tests * 1000:.2f} ms a test "
         "beyond it"
     )
+    if args.baseline:
+        then = statistics.median(
+            f / b for f, b in zip(timings["baseline"], timings["bare"], strict=True)
+        )
+        print(f"baseline / bare: {medians['baseline'] / medians['bare']:.2f} (paired {then:.2f})")
 
 
 if __name__ == "__main__":
