@@ -1,7 +1,8 @@
 """JSON text as mockfuse reads and writes it: bodies and values read as JavaScript's
 ``JSON.parse`` reads them, answers, copies of captures handed to tests, and the canonical form
-snapshots are compared in. msgspec (a regular dependency) does each several
-times faster than ``json``, which stands in where msgspec cannot be imported.
+snapshots are compared in. msgspec (a regular dependency) writes and copies several times
+faster than ``json``, which stands in where msgspec cannot be imported; reading is ``json``'s
+(msgspec cannot refuse NaN as ``JSON.parse`` does).
 
 One difference between the two: a float NaN or infinity, which no JSON a client sends can
 hold (``json.loads`` as mockfuse calls it refuses them) but a protobuf double attribute of
@@ -49,7 +50,7 @@ def encode_sorted(payload: Any) -> bytes:
     """Compact JSON, keys sorted at every level."""
     if fast_json is not None:
         return fast_json.encode(payload, order="sorted")
-    return json.dumps(payload, sort_keys=True).encode()
+    return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
 
 
 def copy(data: Any) -> Any:
