@@ -105,11 +105,12 @@ _AI_SDK_METADATA_IDENTITY = frozenset(
 )
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def _iso(unix_nano: int) -> str | None:
     try:
-        moment = datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(
-            milliseconds=unix_nano // 1_000_000
-        )
+        moment = _EPOCH + timedelta(milliseconds=unix_nano // 1_000_000)
     except OverflowError:
         return None
     return format_timestamp(moment)
@@ -119,8 +120,10 @@ def _times(span: Span) -> tuple[str, str]:
     """Start and end; a missing edge is the other one, both missing is now (as Langfuse)."""
     start = _iso(span.start_unix_nano) if span.start_unix_nano is not None else None
     end = _iso(span.end_unix_nano) if span.end_unix_nano is not None else None
-    now = format_timestamp(datetime.now(timezone.utc))
-    return start or end or now, end or start or now
+    if start is None or end is None:
+        now = format_timestamp(datetime.now(timezone.utc))
+        return start or end or now, end or start or now
+    return start, end
 
 
 def environment(attributes: Attributes, resource: Attributes) -> str:
@@ -448,9 +451,9 @@ def _observation(span: Span, kind: str, memo: MetadataMemo) -> dict[str, Any]:
     }
 
 
-def _trace(span: Span, root: bool, updates: bool, memo: MetadataMemo) -> dict[str, Any]:
+def _trace(span: Span, start: str, root: bool, updates: bool, memo: MetadataMemo) -> dict[str, Any]:
+    """The trace event's body for ``span``, dated ``start`` (its observation's start)."""
     attributes, resource = span.attributes, span.resource_attributes
-    start, _ = _times(span)
     trace: dict[str, Any] = {
         "id": span.trace_id,
         "timestamp": start,
@@ -539,7 +542,7 @@ def _mapped(spans: list[Span], seen_traces: set[str] | None) -> list[tuple[Event
                 "id": f"otel:{span.trace_id}:{span.span_id}:trace",
                 "type": "trace-create",
                 "timestamp": observation["startTime"],
-                "body": _compact(_trace(span, root, updates, memo)),
+                "body": _compact(_trace(span, observation["startTime"], root, updates, memo)),
             }
             made.append((trace_event, span))
             seen.add(span.trace_id)

@@ -197,6 +197,10 @@ def spans_from_protobuf(body: bytes) -> list[Span]:
     for resource_spans in request.resource_spans:
         resource = _proto_attributes(resource_spans.resource.attributes)
         for scope_spans in resource_spans.scope_spans:
+            # Read once for all its spans, which share them as they share their resource's.
+            scope = scope_spans.scope
+            scope_name, scope_version = scope.name, scope.version or None
+            scope_attributes = _proto_attributes(scope.attributes)
             for span in scope_spans.spans:
                 spans.append(
                     Span(
@@ -210,9 +214,9 @@ def spans_from_protobuf(body: bytes) -> list[Span]:
                         end_unix_nano=span.end_time_unix_nano or None,
                         attributes=_proto_attributes(span.attributes),
                         resource_attributes=resource,
-                        scope_name=scope_spans.scope.name,
-                        scope_version=scope_spans.scope.version or None,
-                        scope_attributes=_proto_attributes(scope_spans.scope.attributes),
+                        scope_name=scope_name,
+                        scope_version=scope_version,
+                        scope_attributes=scope_attributes,
                         status_code=span.status.code,
                         status_message=span.status.message or None,
                         events=[
