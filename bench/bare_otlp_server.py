@@ -18,6 +18,11 @@ async def traces(request: web.Request) -> web.Response:
     return web.json_response({})
 
 
-app = web.Application(client_max_size=64_000_000)
-app.router.add_post("/api/public/otel/v1/traces", traces)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None)
+def make_app() -> web.Application:
+    app = web.Application(client_max_size=64_000_000)
+    app.router.add_post("/api/public/otel/v1/traces", traces)
+    return app
+
+
+if __name__ == "__main__":
+    web.run_app(make_app(), host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None)

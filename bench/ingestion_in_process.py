@@ -1,14 +1,17 @@
-"""Ingestion's CPU time per request without the network: requests fed to the real aiohttp
-application (``mockfuse serve``'s, its heap frozen as ``serve`` freezes it, or the bare
-handler's) through a transport that only collects the answer, one after another, on the loop
-``serve`` runs on. No kernel, no wrk and no second process share the measure, so it moves far
-less between runs than ``ingestion_shapes.py`` does on a noisy machine: what to compare two
-versions of mockfuse with (``--baseline``), not what a client sees.
+"""Ingestion's CPU time per request without the network, batches and OTLP exports alike:
+requests fed to the real aiohttp application (``mockfuse serve``'s, its heap frozen as
+``serve`` freezes it, or the bare handler's: ``bare_ingestion_server.py`` for a batch,
+``bare_otlp_server.py`` for an export) through a transport that only collects the answer,
+one after another, on the loop ``serve`` runs on. No kernel, no wrk and no second process
+share the measure, so it moves far less between runs than ``ingestion_shapes.py`` does on a
+noisy machine: what to compare two versions of mockfuse with (``--baseline``), not what a
+client sees.
 
 Each server runs in a process of its own per round (rounds interleaved, a fresh process each
 time); each run reports its CPU time (user and system) per request after a warm-up, and the
 pauses of the cyclic collector meanwhile (``serve``'s freezes and any automatic collection):
-how many, their median and longest, and their total per request.
+how many, their median and longest, and their total per request. The shapes are
+``ingestion_shapes.py``'s and ``otlp_shapes.py``'s (``otlp 1 span``, ``otlp sdk5 gzip``, ...).
 
     .venv/bin/python bench/ingestion_in_process.py [--rounds 9] [--requests 20000]
         [--shape "1 event"] [--baseline DIR]
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ingestion_shapes import SHAPES, with_placeholders
+from otlp_shapes import SHAPES as OTLP_SHAPES
 from side_by_side import AUTHORIZATION
 
 HERE = Path(__file__).resolve().parent
@@ -49,6 +53,29 @@ def request_bytes(template: str, number: int) -> bytes:
         f"Content-Length: {len(body)}\r\n\r\n"
     )
     return head.encode() + body
+
+
+OTLP = "otlp "  # what names an export's shape here: otlp_shapes.py's name after it
+
+
+def export_bytes(shape: str) -> bytes:
+    """One POST of ``otlp_shapes``' export ``shape``, as its wrk script sends it (the same
+    export every time, as there)."""
+    body, content_type, gzipped = OTLP_SHAPES[shape]()
+    encoding = "Content-Encoding: gzip\r\n" if gzipped else ""
+    head = (
+        "POST /api/public/otel/v1/traces HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Content-Type: {content_type}\r\n{encoding}Authorization: {AUTHORIZATION}\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def requests_of(shape: str, count: int) -> list[bytes]:
+    if shape.startswith(OTLP):
+        return [export_bytes(shape.removeprefix(OTLP))] * count
+    template = with_placeholders(SHAPES[shape]())
+    return [request_bytes(template, n) for n in range(count)]
 
 
 class AnswerCollector(asyncio.Transport):
@@ -119,20 +146,29 @@ def mockfuse_app() -> Any:
     return app
 
 
-def bare_app() -> Any:
+def bare_app(shape: str) -> Any:
+    if shape.startswith(OTLP):
+        from bare_otlp_server import make_app as make_otlp_app
+
+        return make_otlp_app()
     from bare_ingestion_server import make_app
 
     return make_app()
 
 
-APPS: dict[str, Callable[[], Any]] = {"mockfuse": mockfuse_app, "bare aiohttp": bare_app}
+APPS: dict[str, Callable[[str], Any]] = {
+    "mockfuse": lambda shape: mockfuse_app(),
+    "bare aiohttp": bare_app,
+}
 
 
-async def feed(app: Any, requests: list[bytes]) -> dict[str, float]:
-    """Feed ``requests`` to ``app`` one at a time; the measures past the warm-up."""
+async def feed(app: Any, requests: list[bytes], status: bytes, inflates: bool) -> dict[str, float]:
+    """Feed ``requests`` to ``app`` one at a time, each answered ``status``; the measures past
+    the warm-up. With ``inflates``, aiohttp inflates gzip bodies for the app (the bare
+    handlers'); ``serve`` inflates its own, within its limits."""
     from aiohttp import web
 
-    runner = web.AppRunner(app, access_log=None, handle_signals=False, auto_decompress=False)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, auto_decompress=inflates)
     await runner.setup()
     assert runner.server is not None
     connection = runner.server()
@@ -148,7 +184,7 @@ async def feed(app: Any, requests: list[bytes]) -> dict[str, float]:
         transport.answered = loop.create_future()
         connection.data_received(request)
         answer = await transport.answered
-        assert answer.startswith(b"HTTP/1.1 207"), answer[:200]
+        assert answer.startswith(b"HTTP/1.1 " + status), answer[:200]
         requests[number] = b""  # as a server does: the request's bytes go once read
     measured = len(requests) - WARM_UP
     cpu = time.process_time() - started
@@ -168,21 +204,20 @@ def run_one(name: str, count: int, shape: str) -> None:
     as JSON."""
     from mockfuse import event_loop
 
-    template = with_placeholders(SHAPES[shape]())
-    requests = [request_bytes(template, n) for n in range(count + WARM_UP)]
-    app = APPS[name]()
-    print(json.dumps(event_loop.run(feed(app, requests))))
+    requests = requests_of(shape, count + WARM_UP)
+    status = b"200" if shape.startswith(OTLP) else b"207"
+    app = APPS[name](shape)
+    print(json.dumps(event_loop.run(feed(app, requests, status, name != "mockfuse"))))
 
 
 def measured(name: str, count: int, shape: str, checkout: Path | None) -> dict[str, float]:
-    """One run in a fresh process; a baseline checkout's run is its own bench's, which makes
-    its app as that version of mockfuse makes it."""
+    """One run in a fresh process: this bench, with ``checkout``'s mockfuse (a baseline's)
+    or this one's."""
     kind = "mockfuse" if checkout is not None else name
     path = checkout or HERE.parent
-    bench = path / "bench"
     done = subprocess.run(
-        [sys.executable, str(bench / Path(__file__).name), "--run", kind, str(count), shape],
-        env={**os.environ, "PYTHONPATH": f"{path}{os.pathsep}{bench}", "PYTHONSAFEPATH": "1"},
+        [sys.executable, str(Path(__file__).resolve()), "--run", kind, str(count), shape],
+        env={**os.environ, "PYTHONPATH": f"{path}{os.pathsep}{HERE}", "PYTHONSAFEPATH": "1"},
         capture_output=True,
         text=True,
         check=True,
@@ -199,7 +234,8 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--requests", type=int, default=20_000)
-    parser.add_argument("--shape", action="append", choices=list(SHAPES))
+    shapes = [*SHAPES, *(OTLP + shape for shape in OTLP_SHAPES)]
+    parser.add_argument("--shape", action="append", choices=shapes)
     parser.add_argument("--baseline", help="a checkout of mockfuse to run beside this one")
     args = parser.parse_args()
     servers: dict[str, Path | None] = {name: None for name in APPS}
