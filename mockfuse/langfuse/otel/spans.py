@@ -132,23 +132,41 @@ def check_protobuf(body: bytes) -> None:
 
     Only the ids are decoded (``_id_messages``: every other field is skipped as unknown, a
     fifth of the cost of decoding the whole export, which would cost more than a bare server
-    decoding it does). The rest is decoded when the spans are read: a field deep inside
-    that does not decode (a string attribute that is not UTF-8, which no SDK sends) is then
-    reported as a rejection of the export rather than answered 400."""
+    decoding it does), and they are checked in C: with the unknown fields dropped, a scope's
+    spans re-encode to nothing but ids, which ``_VALID_SPANS`` reads in one pass (walking the
+    spans in Python cost 0.4 µs a span, half the check of a 512-span export). The rest is
+    decoded when the spans are read: a field deep inside that does not decode (a string
+    attribute that is not UTF-8, which no SDK sends) is then reported as a rejection of the
+    export rather than answered 400."""
     export_class, decode_error = _id_messages()
     export = export_class()
     try:
         export.ParseFromString(body)
     except decode_error as error:
         raise ValueError(str(error)) from None
+    export.DiscardUnknownFields()
     for resource_spans in export.resource_spans:
         for scope_spans in resource_spans.scope_spans:
-            for span in scope_spans.spans:
-                trace_id, span_id, parent = span.trace_id, span.span_id, span.parent_span_id
-                if len(trace_id) != 16 or len(span_id) != 8 or (parent and len(parent) != 8):
-                    _proto_id(trace_id, "traceId", 16)
-                    _proto_id(span_id, "spanId", 8)
-                    _proto_id(parent, "parentSpanId", 8, optional=True)
+            if _VALID_SPANS.fullmatch(scope_spans.SerializeToString()) is None:
+                _name_invalid_ids(scope_spans.spans)
+
+
+# A scope's spans as they re-encode when they hold only their ids (field 2 of ScopeSpans,
+# each span's length, then trace id 1, span id 2 and parent span id 4, in field order, an
+# empty parent left out as proto3 leaves it): each span is one of two byte patterns of
+# fixed length, told apart by its length byte, so a match is a span for span reading.
+_VALID_SPANS = re.compile(
+    rb"(?:\x12\x1c\x0a\x10.{16}\x12\x08.{8}|\x12\x26\x0a\x10.{16}\x12\x08.{8}\x22\x08.{8})*",
+    re.DOTALL,
+)
+
+
+def _name_invalid_ids(spans: Any) -> None:
+    """Raise ``InvalidExport`` for the first of ``spans`` whose ids are not 16 and 8 bytes."""
+    for span in spans:
+        _proto_id(span.trace_id, "traceId", 16)
+        _proto_id(span.span_id, "spanId", 8)
+        _proto_id(span.parent_span_id, "parentSpanId", 8, optional=True)
 
 
 @functools.cache
