@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import re
 import signal
 import subprocess
@@ -89,6 +90,31 @@ cli.main(["serve", "--port", "0"])
     frozen = re.search(r"frozen (\d+)", done.stdout)
     assert frozen is not None, done.stdout + done.stderr
     assert int(frozen.group(1)) > 10_000  # aiohttp's and mockfuse's own objects, at least
+
+
+def test_serve_keeps_freed_memory_for_its_next_requests_before_it_listens():
+    # An inflated export freed after its request is the next one's memory, not fresh pages.
+    script = """
+from mockfuse import cli
+from mockfuse.capture import heap
+
+held = []
+real = heap.hold_freed_memory
+heap.hold_freed_memory = lambda: held.append(real()) or held[-1]
+
+async def start_site(app, host, port):
+    print("held", held, flush=True)
+    raise SystemExit(0)
+
+cli.start_site = start_site
+cli.main(["serve", "--port", "0"])
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    expected = [True] if glibc else [False]
+    assert f"held {expected}" in done.stdout, done.stdout + done.stderr
 
 
 def test_serve_with_keys_accepts_only_those():

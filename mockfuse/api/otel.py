@@ -19,6 +19,7 @@ from mockfuse.api.exchange import (
     Exchange,
     TooLarge,
     encode_json,
+    gunzip,
     parse_json,
 )
 from mockfuse.api.routing import Routes
@@ -44,15 +45,19 @@ ANSWER = encode_json({})
 KEPT_ANSWER = KeptJson(text=ANSWER)
 
 
-def _spans(body: bytes, protobuf: bool) -> list[Span]:
-    """The spans of an export, read from its bytes when its events are made or its log entry
-    is read: reading them for every export would cost an exporter more than decoding it."""
+def _spans(raw: bytes, gzipped: bool, protobuf: bool) -> list[Span]:
+    """The spans of an export, read from the bytes it came as when its events are made or its
+    log entry is read: reading them for every export would cost an exporter more than
+    decoding it. Only those bytes are kept, inflated again when read: an export inflates to
+    ten times its gzip or more, and keeping that much for every export cost more than the
+    inflating (``bench/ingestion_in_process.py``, 512 spans)."""
+    body = gunzip(raw, LARGEST_BODY) if gzipped else raw
     return spans_from_protobuf(body) if protobuf else spans_from_json(parse_json(body))
 
 
-def _logged(body: bytes, protobuf: bool) -> list[dict[str, Any]]:
+def _logged(raw: bytes, gzipped: bool, protobuf: bool) -> list[dict[str, Any]]:
     """The spans of an export as the request log shows them: readable, ids in hex."""
-    return [asdict(span) for span in _spans(body, protobuf)]
+    return [asdict(span) for span in _spans(raw, gzipped, protobuf)]
 
 
 @routes.post("/api/public/otel/v1/traces", limit=LARGEST_BODY)
@@ -94,10 +99,11 @@ async def otel_traces(exchange: Exchange) -> web.Response:
     except InvalidExport as error:
         return exchange.answer(400, {"error": f"Invalid OTLP trace export: {error}"})
 
+    raw, gzipped = exchange.raw_body, body is not exchange.raw_body
     note = None
     if experiment_spans.MARK in body:  # rare: read the spans now, so experiments show at once
         try:
-            read = experiment_spans.read_experiment_spans(_spans(body, protobuf))
+            read = experiment_spans.read_experiment_spans(_spans(raw, gzipped, protobuf))
         except Exception as error:  # as a mapping fault: noted, and the export still answered
             note = f"its experiment spans could not be read: {error!r}"
         else:
@@ -107,19 +113,19 @@ async def otel_traces(exchange: Exchange) -> web.Response:
     # Langfuse answers an export once it is checked and maps its spans in a worker, later;
     # mockfuse reads and maps them when the tenant is next read, so a busy exporter waits
     # for neither.
-    logged = KeptJson(deferred=Deferred(partial(_logged, body, protobuf)))
+    logged = KeptJson(deferred=Deferred(partial(_logged, raw, gzipped, protobuf)))
     seen_traces = exchange.services.seen_traces.of(exchange.tenant)
     return exchange.answer_later(
         200,
         ANSWER,
         body=logged,
-        make=partial(_export_made, body, protobuf, seen_traces),
+        make=partial(_export_made, raw, gzipped, protobuf, seen_traces),
         carries=0,  # an export's spans are counted once mapped
         kept_answer=KEPT_ANSWER,
         note=note,
     )
 
 
-def _export_made(body: bytes, protobuf: bool, seen_traces: set[str]) -> Made:
-    made = export_events(_spans(body, protobuf), seen_traces)
+def _export_made(raw: bytes, gzipped: bool, protobuf: bool, seen_traces: set[str]) -> Made:
+    made = export_events(_spans(raw, gzipped, protobuf), seen_traces)
     return Made(made.events, note=made.note, marks=made.marks)
