@@ -25,7 +25,8 @@ def mockfuse_dependencies() -> set[str]:
 
 
 def _runs_mockfuse(requirements: Path) -> bool:
-    return "mockfuse" in requirements.read_text() and "pytest" in requirements.read_text()
+    text = requirements.read_text()
+    return "mockfuse" in text and "pytest" in text
 
 
 IN_PROCESS = sorted(path for path in CLIENTS.glob("*.requirements.txt") if _runs_mockfuse(path))
