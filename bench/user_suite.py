@@ -5,6 +5,9 @@ one pytest process as a user's suite runs in the client environment of ``tests/c
 - ``fixture``: the tests use the ``mockfuse`` fixture;
 - ``bare``: the same tests (no fixture, no mockfuse plugin) exporting to a bare aiohttp
   server in another process that only decodes each export and answers as mockfuse does;
+- ``in-process``: the same bare server, run by a conftest in a thread of the test process (on
+  uvloop, as the fixture's): what any server sharing the tests' interpreter costs, before
+  mockfuse does anything;
 - ``disabled``: the same tests with Langfuse's tracing switched off (what the app costs alone).
 
 Runs alternate, each a fresh ``python -m pytest``, timed whole (wall clock, from spawn to
@@ -86,8 +89,8 @@ def test_ask(number):
 
 # Decodes each export as mockfuse checks it and answers what mockfuse answers: 200 ``{}`` to
 # an export, 202 to SDK 5.x's array of scores.
-BARE_SERVER = """
-import json, sys
+BARE_APP = """
+import json
 from aiohttp import web
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
@@ -102,10 +105,54 @@ async def scores(request):
     return web.json_response({"message": "Accepted"}, status=202)
 
 
-app = web.Application(client_max_size=64_000_000)
-app.router.add_post("/api/public/otel/v1/traces", traces)
-app.router.add_post("/api/public/scores", scores)
-web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None)
+def make_app():
+    app = web.Application(client_max_size=64_000_000)
+    app.router.add_post("/api/public/otel/v1/traces", traces)
+    app.router.add_post("/api/public/scores", scores)
+    return app
+"""
+
+BARE_SERVER = """
+import sys
+from aiohttp import web
+from bare_app import make_app
+
+web.run_app(make_app(), host="127.0.0.1", port=int(sys.argv[1]), access_log=None, print=None)
+"""
+
+# The bare server in a thread of the test process, started as conftest files load, with the
+# Langfuse variables naming it.
+IN_PROCESS_CONFTEST = """
+import asyncio
+import os
+import threading
+
+from aiohttp import web
+from bare_app import make_app
+
+try:
+    from uvloop import new_event_loop
+except ImportError:
+    from asyncio import new_event_loop
+
+
+def _serve(ports, ready):
+    loop = new_event_loop()
+    asyncio.set_event_loop(loop)
+    runner = web.AppRunner(make_app(), access_log=None)
+    loop.run_until_complete(runner.setup())
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    loop.run_until_complete(site.start())
+    ports.append(runner.addresses[0][1])
+    ready.set()
+    loop.run_forever()
+
+
+_ports = []
+_ready = threading.Event()
+threading.Thread(target=_serve, args=(_ports, _ready), daemon=True).start()
+_ready.wait()
+os.environ["LANGFUSE_BASE_URL"] = os.environ["LANGFUSE_HOST"] = f"http://127.0.0.1:{_ports[0]}"
 """
 
 SERVER_START = """
@@ -142,7 +189,8 @@ def main() -> None:
     }
     pytest_command = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"]
     with tempfile.TemporaryDirectory() as work:
-        names = ["fixture", "bare", "disabled"] + (["baseline"] if args.baseline else [])
+        names = ["fixture", "bare", "in-process", "disabled"]
+        names += ["baseline"] if args.baseline else []
         folders = {name: Path(work) / name for name in names}
         for name, folder in folders.items():
             folder.mkdir()
@@ -151,6 +199,8 @@ def main() -> None:
             (folder / "test_app.py").write_text(suite.format(tests=args.tests))
             (folder / "pytest.ini").write_text("[pytest]\n")
         (Path(work) / "bare_server.py").write_text(BARE_SERVER)
+        (Path(work) / "bare_app.py").write_text(BARE_APP)
+        (folders["in-process"] / "conftest.py").write_text(IN_PROCESS_CONFTEST)
         port = free_port()
         bare = subprocess.Popen([python, str(Path(work) / "bare_server.py"), str(port)])
         try:
@@ -162,6 +212,10 @@ def main() -> None:
                 "bare": (
                     pytest_command,
                     {**base_env, **keys, "LANGFUSE_BASE_URL": url, "LANGFUSE_HOST": url},
+                ),
+                "in-process": (
+                    pytest_command,
+                    {**base_env, **keys, "PYTHONPATH": os.pathsep.join([str(ROOT), work])},
                 ),
                 "disabled": (
                     pytest_command,
@@ -187,21 +241,22 @@ def main() -> None:
     start = statistics.median(starts)
     print(f"{args.tests} tests, whole process, wall clock, medians of {args.runs} runs:")
     for name, value in medians.items():
-        print(f"  {name:<9} {value:6.2f} s")
-    paired = statistics.median(
-        f / b for f, b in zip(timings["fixture"], timings["bare"], strict=True)
-    )
+        print(f"  {name:<10} {value:6.2f} s")
+
+    def ratio(name: str, over: str) -> str:
+        paired = statistics.median(a / b for a, b in zip(timings[name], timings[over], strict=True))
+        return f"{name} / {over}: {medians[name] / medians[over]:.2f} (paired {paired:.2f})"
+
     print(
-        f"fixture / bare: {medians['fixture'] / medians['bare']:.2f} (paired {paired:.2f}); "
-        f"server start {start * 1000:.0f} ms in a fresh interpreter; the fixture adds "
+        f"{ratio('fixture', 'bare')}; server start {start * 1000:.0f} ms in a fresh "
+        "interpreter; the fixture adds "
         f"{(medians['fixture'] - medians['bare'] - start) / args.tests * 1000:.2f} ms a test "
         "beyond it"
     )
+    print(f"{ratio('in-process', 'bare')}: a server in the tests' own process, doing nothing")
+    print(f"{ratio('fixture', 'in-process')}: what mockfuse adds to that")
     if args.baseline:
-        then = statistics.median(
-            f / b for f, b in zip(timings["baseline"], timings["bare"], strict=True)
-        )
-        print(f"baseline / bare: {medians['baseline'] / medians['bare']:.2f} (paired {then:.2f})")
+        print(ratio("baseline", "bare"))
 
 
 if __name__ == "__main__":
