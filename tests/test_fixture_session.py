@@ -142,6 +142,39 @@ def test_plain():
     run(pytester).assert_outcomes(passed=1)
 
 
+def test_the_session_lets_go_of_its_captures_when_its_server_stops(pytester):
+    # pytest collects garbage as it unconfigures, walking everything still alive.
+    pytester.makeconftest(
+        """
+import pytest
+
+STORES = []
+
+@pytest.fixture(autouse=True)
+def keep_store(mockfuse_server):
+    STORES.append(mockfuse_server.store)
+
+@pytest.hookimpl(trylast=True)  # after mockfuse's own
+def pytest_unconfigure(config):
+    print("tenants left:", STORES[0].tenants())
+"""
+    )
+    pytester.makepyfile(
+        POST
+        + """
+import time
+
+def test_sends(mockfuse):
+    post(mockfuse, "t-1", time.time())
+    mockfuse.wait_for(traces=1)
+    assert mockfuse.traces[0]["name"] == "t-1"
+"""
+    )
+    result = run(pytester, "-s")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["tenants left: []"])
+
+
 def test_a_wait_in_vain_says_where_captures_went_instead(pytester):
     pytester.makepyfile(
         POST

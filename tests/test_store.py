@@ -111,6 +111,20 @@ def test_requests_settle_in_arrival_order_however_their_events_are_made_and_dedu
     assert (first.made, again.made) == (1, 1)
 
 
+def test_a_tenant_whose_merged_entities_were_forgotten_reads_the_same_merged_again():
+    store = Store()
+    capture(store, events=[event("a"), event("b")])
+    traces, observations = store.traces(KEY), store.observations(KEY)
+    held = store.traces(KEY)[0]["observations"][0]
+    store.forget_merged(KEY)
+    store.forget_merged("pk-lf-never-seen")  # no tenant: nothing to forget
+    assert store.traces(KEY) == traces
+    assert store.observations(KEY) == observations
+    assert store.traces(KEY)[0]["observations"][0] is not held  # merged anew
+    capture(store, events=[event("c")])
+    assert [o["id"] for o in store.observations(KEY)] == ["span-a", "span-b", "span-c"]
+
+
 def test_retention_drops_unread_exports_without_making_their_events():
     store = Store(max_requests=1)
     exports = [Later(str(n)) for n in range(3)]

@@ -257,6 +257,14 @@ class Store:
                 self._tenants.pop(tenant, None)
             self._notify()
 
+    def forget_merged(self, tenant: str | None) -> None:
+        """Drop ``tenant``'s merged traces, observations and scores until it is read again
+        (``Projection.forget_merged``): a finished test's window."""
+        with self._lock:
+            found = self._tenants.get(tenant)
+            if found is not None:
+                found.projection.forget_merged()
+
     def _tenant(self, name: str | None) -> Tenant:
         tenant = self._tenants.get(name)
         if tenant is None:

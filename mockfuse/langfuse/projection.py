@@ -300,6 +300,16 @@ class Projection:
             record.events.append(event)
             record.merged = None
 
+    def forget_merged(self) -> None:
+        """Drop what reads merged, keeping the events: it is merged again at the next read.
+        For a finished test's window, read again only if someone looks (the viewer), while
+        the merged entities would stay in the heap that the collector walks for the rest of
+        the session."""
+        self._traces = None
+        for entities in self._entities.values():
+            for record in entities.values():
+                record.merged = None
+
     def discard(self, event: StoredEvent) -> None:
         """Forget ``event`` (bounded retention evicts the oldest); an entity left with no
         events is gone."""

@@ -157,6 +157,7 @@ class MockfuseTenant:
             self._store.clear(self.tenant)
             services.keyring.forget(self.public_key)
             return
+        self._store.forget_merged(self.tenant)
         for expired in services.windows.close(self.window):
             self._store.clear(expired)
 
