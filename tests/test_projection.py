@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockfuse.langfuse.projection import Projection, clean_environment, public_view
+from mockfuse.langfuse.projection import Projection, clean_environment, public_view, read_io
 
 
 def make_event(
@@ -253,3 +253,26 @@ def test_openai_usage_is_converted_only_in_exactly_its_shape(details, stored):
     body = {"id": "g", "traceId": "t", "usageDetails": details}
     [observation] = project(make_event("generation-create", body, 1)).observations()
     assert observation["usageDetails"] == stored
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ('{"args": ["q"]}', {"args": ["q"]}),
+        (' \n\t["a", 1]', ["a", 1]),
+        ('"quoted"', "quoted"),
+        ("-1.5", -1.5),
+        ("true", True),
+        ("null", None),
+        ("python", "python"),
+        ("1.45.2", "1.45.2"),  # starts as a number would, and is not one
+        ("NaN", "NaN"),
+        ("-Infinity", "-Infinity"),
+        ("", ""),
+        ("   ", "   "),
+        ("\u00a0[1]", "\u00a0[1]"),  # a space JSON.parse does not skip
+        ("{not json", "{not json"),
+    ],
+)
+def test_inputs_read_as_json_where_they_are_json_and_as_themselves_elsewhere(stored, shown):
+    assert read_io(stored) == shown

@@ -230,7 +230,16 @@ def metadata_record(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"metadata": value}
 
 
+# What a JSON text can start with, past the whitespace JSON.parse skips. A value that starts
+# otherwise is shown as it is without asking the decoder, whose refusal (an exception that
+# counts lines) costs 2.6 µs against 0.08: string attributes such as "python" and
+# "opentelemetry" sit in every span's metadata.
+_JSON_STARTS = frozenset('{["-0123456789tfn')
+
+
 def _parsed_if_json(value: str) -> Any:
+    if value.lstrip(" \t\n\r")[:1] not in _JSON_STARTS:
+        return value
     try:
         return json_text.parse(value)  # NaN and Infinity are not JSON to JSON.parse
     except (ValueError, RecursionError):
