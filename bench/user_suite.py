@@ -14,9 +14,15 @@ Runs alternate, each a fresh ``python -m pytest``, timed whole (wall clock, from
 exit). Printed: the medians, fixture over bare, the session server's start in a fresh
 interpreter (imports included) and the per-test cost the fixture adds beyond it.
 
-With ``--baseline DIR``, a fourth way: the fixture as the mockfuse checkout in DIR has it.
+With ``--baseline DIR``, a fifth way: the fixture as the mockfuse checkout in DIR has it.
 
-    .venv/bin/python bench/user_suite.py [--tests 200] [--runs 7] [--baseline DIR]
+With ``--where``, one more run of the fixture's way first, which prints where the fixture's
+share goes, in CPU time a test of the thread that spends it: the server's handling of each
+route (and within it, making an export's events to place them in test windows), the test's
+``wait_for`` (the reads its predicate makes), and pytest's setup and teardown of each test
+(the server's start falls in the first test's setup).
+
+    .venv/bin/python bench/user_suite.py [--tests 200] [--runs 7] [--baseline DIR] [--where]
 """
 
 from __future__ import annotations
@@ -155,6 +161,85 @@ _ready.wait()
 os.environ["LANGFUSE_BASE_URL"] = os.environ["LANGFUSE_HOST"] = f"http://127.0.0.1:{_ports[0]}"
 """
 
+# ``--where``: CPU time (``time.thread_time``, the calling thread's) of the fixture's parts,
+# wrapped around mockfuse's own functions before the session's server builds its routes.
+WHERE_CONFTEST = """
+import atexit
+import functools
+import time
+
+import pytest
+
+import mockfuse.api.routing as routing
+import mockfuse.capture.requests as requests
+from mockfuse.testing.tenant import MockfuseTenant
+
+SPENT = {}
+TESTS = []
+
+
+def _timed(name, function):
+    @functools.wraps(function)
+    def timed(*args, **kwargs):
+        started = time.thread_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            SPENT[name] = SPENT.get(name, 0.0) + time.thread_time() - started
+    return timed
+
+
+def _timed_handler(name, handler):
+    @functools.wraps(handler)
+    async def timed(request):
+        started = time.thread_time()  # the handlers await nothing that another task runs
+        try:
+            return await handler(request)
+        finally:
+            SPENT[name] = SPENT.get(name, 0.0) + time.thread_time() - started
+    return timed
+
+
+_serving = routing.serving
+
+
+def serving(by_method, config):
+    path = next(iter(by_method.values())).path
+    return _timed_handler(f"server thread: {path}", _serving(by_method, config))
+
+
+routing.serving = serving
+requests._make = _timed("server thread: of which making events", requests._make)
+MockfuseTenant.wait_for = _timed("test: wait_for", MockfuseTenant.wait_for)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    TESTS.append(item)
+    started = time.thread_time()
+    try:
+        return (yield)
+    finally:
+        SPENT["test: setup"] = SPENT.get("test: setup", 0.0) + time.thread_time() - started
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    started = time.thread_time()
+    try:
+        return (yield)
+    finally:
+        SPENT["test: teardown"] = SPENT.get("test: teardown", 0.0) + time.thread_time() - started
+
+
+def _report():
+    for name, spent in sorted(SPENT.items()):
+        print(f"WHERE {name}: {spent / len(TESTS) * 1e6:.0f}")
+
+
+atexit.register(_report)
+"""
+
 SERVER_START = """
 import time
 start = time.perf_counter()
@@ -173,6 +258,24 @@ def timed(command: list[str], folder: Path, env: dict[str, str]) -> float:
     return took
 
 
+def where(work: Path, fixture_way: tuple[list[str], dict[str, str]], tests: int) -> None:
+    """One run of the fixture's way with ``WHERE_CONFTEST``: its figures, printed."""
+    folder = work / "where"
+    folder.mkdir()
+    (folder / "app.py").write_text(APP)
+    (folder / "test_app.py").write_text(WITH_FIXTURE.format(tests=tests))
+    (folder / "pytest.ini").write_text("[pytest]\n")
+    (folder / "conftest.py").write_text(WHERE_CONFTEST)
+    command, env = fixture_way
+    done = subprocess.run(
+        [*command, "-s"], cwd=folder, env=env, capture_output=True, text=True, check=True
+    )
+    print("where the fixture's share goes, µs of CPU a test (the thread that spends it):")
+    for line in done.stdout.splitlines():
+        if line.startswith("WHERE "):
+            print("  " + line.removeprefix("WHERE "))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -180,6 +283,7 @@ def main() -> None:
     parser.add_argument("--tests", type=int, default=200)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--baseline", help="a checkout of mockfuse whose fixture runs too")
+    parser.add_argument("--where", action="store_true", help="where the fixture's share goes")
     args = parser.parse_args()
     python = str(client_python("lf5"))
     base_env = {
@@ -225,6 +329,8 @@ def main() -> None:
             if args.baseline:
                 baseline_env = {**base_env, "PYTHONPATH": str(Path(args.baseline).resolve())}
                 ways["baseline"] = ways["fixture"][0], baseline_env
+            if args.where:
+                where(Path(work), ways["fixture"], args.tests)
             timings: dict[str, list[float]] = {name: [] for name in ways}
             starts: list[float] = []
             for _ in range(args.runs):
