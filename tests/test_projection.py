@@ -276,3 +276,16 @@ def test_openai_usage_is_converted_only_in_exactly_its_shape(details, stored):
 )
 def test_inputs_read_as_json_where_they_are_json_and_as_themselves_elsewhere(stored, shown):
     assert read_io(stored) == shown
+
+
+def test_forgetting_what_was_merged_merges_it_anew_at_the_next_read():
+    projection = project(
+        make_event("trace-create", {"id": "t", "name": "checkout"}, 1),
+        make_event("span-create", {"id": "s", "traceId": "t", "name": "step"}, 2),
+    )
+    traces = projection.traces()
+    assert projection.traces() is traces  # kept while nothing new arrives
+    projection.forget_merged()
+    again = projection.traces()
+    assert again is not traces
+    assert again == traces
