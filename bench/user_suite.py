@@ -178,6 +178,10 @@ SPENT = {}
 TESTS = []
 
 
+def _spend(name, started):
+    SPENT[name] = SPENT.get(name, 0.0) + time.thread_time() - started
+
+
 def _timed(name, function):
     @functools.wraps(function)
     def timed(*args, **kwargs):
@@ -185,7 +189,7 @@ def _timed(name, function):
         try:
             return function(*args, **kwargs)
         finally:
-            SPENT[name] = SPENT.get(name, 0.0) + time.thread_time() - started
+            _spend(name, started)
     return timed
 
 
@@ -196,7 +200,7 @@ def _timed_handler(name, handler):
         try:
             return await handler(request)
         finally:
-            SPENT[name] = SPENT.get(name, 0.0) + time.thread_time() - started
+            _spend(name, started)
     return timed
 
 
@@ -220,7 +224,7 @@ def pytest_runtest_setup(item):
     try:
         return (yield)
     finally:
-        SPENT["test: setup"] = SPENT.get("test: setup", 0.0) + time.thread_time() - started
+        _spend("test: setup", started)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -229,7 +233,7 @@ def pytest_runtest_teardown(item):
     try:
         return (yield)
     finally:
-        SPENT["test: teardown"] = SPENT.get("test: teardown", 0.0) + time.thread_time() - started
+        _spend("test: teardown", started)
 
 
 def _report():
